@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "socksim/convert.hpp"
+#include "throwing.hpp"
 
 namespace socksim {
 
@@ -276,12 +277,6 @@ void Network::unlink(const std::string& path, std::error_code& ec) {
 
 // ---- throwing forms -----------------------------------------------------------------------------
 
-#define SOCKSIM_THROWING(name, call) \
-  std::error_code ec;                \
-  auto result = call;                \
-  throw_error(ec, name);             \
-  return result
-
 Socket Network::socket(int family, int type, int proto) { SOCKSIM_THROWING("socket", socket(family, type, proto, ec)); }
 std::pair<Socket, Socket> Network::socketpair(int family, int type, int proto) {
   SOCKSIM_THROWING("socketpair", socketpair(family, type, proto, ec));
@@ -324,9 +319,7 @@ int Network::getprotobyname(const std::string& protocolname) {
   SOCKSIM_THROWING("getprotobyname", getprotobyname(protocolname, ec));
 }
 void Network::setdefaulttimeout(Seconds timeout) {
-  std::error_code ec;
-  setdefaulttimeout(timeout, ec);
-  throw_error(ec, "setdefaulttimeout");
+  SOCKSIM_THROWING_VOID("setdefaulttimeout", setdefaulttimeout(timeout, ec));
 }
 SelectResult Network::select(const std::vector<Socket*>& rlist, const std::vector<Socket*>& wlist,
                              const std::vector<Socket*>& xlist, Seconds timeout) {
@@ -336,12 +329,6 @@ int Network::poll(std::vector<PollEntry>& entries, Seconds timeout) {
   SOCKSIM_THROWING("poll", poll(entries, timeout, ec));
 }
 std::string Network::mkdtemp() { SOCKSIM_THROWING("mkdtemp", mkdtemp(ec)); }
-void Network::unlink(const std::string& path) {
-  std::error_code ec;
-  unlink(path, ec);
-  throw_error(ec, "unlink");
-}
-
-#undef SOCKSIM_THROWING
+void Network::unlink(const std::string& path) { SOCKSIM_THROWING_VOID("unlink", unlink(path, ec)); }
 
 }  // namespace socksim

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "socksim/errors.hpp"
+#include "throwing.hpp"
 
 namespace socksim {
 
@@ -195,17 +196,6 @@ int Socket::proto() const noexcept { return impl_ ? impl_->proto() : 0; }
 
 // ---- throwing forms ---------------------------------------------------------------------------
 
-#define SOCKSIM_THROWING(name, call) \
-  std::error_code ec;                \
-  auto result = call;                \
-  throw_error(ec, name);             \
-  return result
-
-#define SOCKSIM_THROWING_VOID(name, call) \
-  std::error_code ec;                     \
-  call;                                   \
-  throw_error(ec, name)
-
 std::pair<Socket, Address> Socket::accept() { SOCKSIM_THROWING("accept", accept(ec)); }
 void Socket::bind(const Address& address) { SOCKSIM_THROWING_VOID("bind", bind(address, ec)); }
 void Socket::connect(const Address& address) { SOCKSIM_THROWING_VOID("connect", connect(address, ec)); }
@@ -246,8 +236,5 @@ void Socket::setsockopt(int level, int optname, std::string_view value) {
   SOCKSIM_THROWING_VOID("setsockopt", setsockopt(level, optname, value, ec));
 }
 void Socket::shutdown(int how) { SOCKSIM_THROWING_VOID("shutdown", shutdown(how, ec)); }
-
-#undef SOCKSIM_THROWING
-#undef SOCKSIM_THROWING_VOID
 
 }  // namespace socksim
