@@ -7,6 +7,9 @@
 //   inet_ntop  wrong packed length   -> ValueError; unknown family -> EAFNOSUPPORT
 //   htons/ntohs outside 0..65535, htonl/ntohl outside 0..2^32-1 (or negative) -> OverflowError
 // "Bytes" are std::string (as Python 2's str).
+// The byte-order names are declared in parentheses so that glibc's function-like macros of the same
+// names (defined under optimisation by <netinet/in.h>) do not expand here; callers in a file that
+// included those headers write (socksim::htons)(x).
 #pragma once
 
 #include <cstdint>
@@ -33,13 +36,13 @@ std::string inet_ntop(int address_family, std::string_view packed_ip, std::error
 
 // Byte order, range-checked as the seed's functions are (OverflowError outside the range).
 // The integer forms take a wide signed type so that out-of-range input can be reported.
-std::uint16_t htons(long long x);
-std::uint16_t htons(long long x, std::error_code& ec);
-std::uint16_t ntohs(long long x);
-std::uint16_t ntohs(long long x, std::error_code& ec);
-std::uint32_t htonl(long long x);
-std::uint32_t htonl(long long x, std::error_code& ec);
-std::uint32_t ntohl(long long x);
-std::uint32_t ntohl(long long x, std::error_code& ec);
+std::uint16_t (htons)(long long x);
+std::uint16_t (htons)(long long x, std::error_code& ec);
+std::uint16_t (ntohs)(long long x);
+std::uint16_t (ntohs)(long long x, std::error_code& ec);
+std::uint32_t (htonl)(long long x);
+std::uint32_t (htonl)(long long x, std::error_code& ec);
+std::uint32_t (ntohl)(long long x);
+std::uint32_t (ntohl)(long long x, std::error_code& ec);
 
 }  // namespace socksim
