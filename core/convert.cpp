@@ -393,7 +393,7 @@ std::string inet_ntop(int address_family, std::string_view packed_ip, std::error
     ec.clear();
     return format_v6(bytes);
   }
-  ec = errno_code(EAFNOSUPPORT);
+  ec = make_error_code(errc::value_error);  // CPython: ValueError("unknown address family")
   return {};
 }
 

@@ -4,7 +4,7 @@
 //   inet_aton  bad string            -> socket.error (Error with EINVAL: the seed gives no errno)
 //   inet_ntoa  packed length != 4    -> socket.error (EINVAL)
 //   inet_pton  bad string            -> socket.error (EINVAL); unknown family -> EAFNOSUPPORT
-//   inet_ntop  wrong packed length   -> ValueError; unknown family -> EAFNOSUPPORT
+//   inet_ntop  wrong packed length   -> ValueError; unknown family -> ValueError (as CPython)
 //   htons/ntohs outside 0..65535, htonl/ntohl outside 0..2^32-1 (or negative) -> OverflowError
 // "Bytes" are std::string (as Python 2's str).
 // The byte-order names are declared in parentheses so that glibc's function-like macros of the same
