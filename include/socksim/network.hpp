@@ -92,6 +92,8 @@ class Task {
   bool done() const;
   // Waits for the task and rethrows an exception that escaped it. Joining twice is an error.
   void join();
+  // The backend task (nullptr once joined); for test doubles.
+  const std::shared_ptr<TaskImpl>& impl() const noexcept { return impl_; }
 
  private:
   std::shared_ptr<TaskImpl> impl_;
