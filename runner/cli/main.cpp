@@ -1,0 +1,193 @@
+// socksim - the command line: `socksim run` runs scenario files on the sim, the real backend or
+// both. Exit status: 0 every scenario passed, 1 a scenario failed or the backends diverged,
+// 2 a file could not be read or the command line is wrong.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "runner/backends.hpp"
+#include "runner/report.hpp"
+#include "runner/suite.hpp"
+
+namespace {
+
+using namespace socksim::runner;
+
+constexpr const char* kUsage =
+    "usage: socksim run [--backend sim|real|both] [--seed N] [--format text|json|junit] [--filter GLOB]\n"
+    "                   [--shard i/n] [-v] [--trace FILE] [--allow-network] PATH...";
+
+int usage_error(const std::string& message) {
+  std::cerr << "socksim: error: " << message << "\n" << kUsage << "\n";
+  return 2;
+}
+
+// "i/n" with 0 <= i < n.
+bool parse_shard(const std::string& text, std::size_t& index, std::size_t& count, std::string& error) {
+  const auto slash = text.find('/');
+  auto number = [](const std::string& s, std::size_t& out) {
+    if (s.empty() || s.size() > 9 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+    out = std::stoul(s);
+    return true;
+  };
+  if (slash == std::string::npos || !number(text.substr(0, slash), index) || !number(text.substr(slash + 1), count)) {
+    error = "--shard takes i/n (shard i of n, counting from 0), got \"" + text + "\"";
+    return false;
+  }
+  if (count == 0 || index >= count) {
+    error = "--shard " + text + ": the index must be below the count (shards count from 0: 0/" + std::to_string(count) +
+            " .. " + std::to_string(count == 0 ? 0 : count - 1) + "/" + std::to_string(count) + ")";
+    return false;
+  }
+  return true;
+}
+
+bool colour_wanted() {
+  if (!::isatty(STDOUT_FILENO)) return false;
+  if (std::getenv("NO_COLOR")) return false;
+  const char* term = std::getenv("TERM");
+  return !(term && std::string(term) == "dumb");
+}
+
+struct RunArgs {
+  std::string backend = "both";
+  std::optional<std::uint64_t> seed;
+  std::string format = "text";
+  std::string filter;
+  std::string shard;
+  bool verbose = false;
+  std::string trace;
+  bool allow_network = false;
+  std::vector<std::string> paths;
+};
+
+int run_command(const RunArgs& args) {
+  SuiteOptions options;
+  options.backend = args.backend;
+  options.seed = args.seed;
+  options.filter = args.filter;
+  options.allow_network = args.allow_network;
+  options.hard_exit_grace = 5.0;
+
+  // Sharding: --shard, else GoogleTest's environment variables.
+  std::string error;
+  if (!args.shard.empty()) {
+    if (!parse_shard(args.shard, options.shard_index, options.shard_count, error)) return usage_error(error);
+  } else if (const char* total = std::getenv("GTEST_TOTAL_SHARDS")) {
+    const char* index = std::getenv("GTEST_SHARD_INDEX");
+    const std::string spec = std::string(index ? index : "") + "/" + total;
+    if (!parse_shard(spec, options.shard_index, options.shard_count, error))
+      return usage_error("GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS: " + error);
+    if (const char* status = std::getenv("GTEST_SHARD_STATUS_FILE")) std::ofstream(status).flush();
+  }
+
+  const bool wants_sim = args.backend != "real";
+  if (!args.trace.empty()) {
+    if (!wants_sim) return usage_error("--trace needs the sim backend (--backend sim or both)");
+    if (!backend_available("sim")) return usage_error("--trace: the sim backend is not available in this build");
+    if (!backend_takes_options("sim")) return usage_error("--trace: this build's sim backend does not write traces");
+    std::ofstream trace(args.trace, std::ios::trunc);
+    if (!trace) return usage_error("--trace: cannot write " + args.trace);
+    options.trace_path = args.trace;
+  }
+
+  std::vector<std::string> errors;
+  const auto files = collect_files(args.paths, errors);
+  auto scenarios = load_suite(files, errors);
+  if (errors.empty()) {
+    auto more = validate_backend_sections(scenarios, options);
+    errors.insert(errors.end(), more.begin(), more.end());
+  }
+  if (!errors.empty()) {
+    for (const auto& e : errors) std::cerr << e << "\n";
+    return 2;
+  }
+  if (wants_sim && !backend_available("sim"))
+    std::cerr << "socksim: note: the sim backend is not available in this build; its results are skipped\n";
+
+  const bool text = args.format == "text";
+  std::ostream& step_out = text ? std::cout : std::cerr;
+  if (args.verbose) {
+    options.on_step = [&](const Scenario& sc, const std::string& backend, const Step& st, const StepRecord& rec) {
+      if (st.index == 0) step_out << "[" << backend << "] " << sc.name << "\n";
+      step_out << step_line(backend, st, rec) << "\n";
+      step_out.flush();
+    };
+  }
+
+  const auto backends = backends_of(args.backend);
+  TextReport text_report(std::cout, colour_wanted());
+  std::vector<ScenarioReport> reports;
+  for (const Scenario* sc : select_scenarios(scenarios, options)) {
+    reports.push_back(run_one(*sc, options));
+    if (text) text_report.scenario(reports.back());
+  }
+  const Summary summary = summarize(reports, backends);
+  if (text) {
+    text_report.summary(summary);
+  } else if (args.format == "json") {
+    std::cout << json_report(reports, backends).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    std::cout << junit_report(reports, backends);
+  }
+  std::cout.flush();
+  return summary.failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"socksim: a deterministic socket simulator; runs JSON scenarios on the sim and the real OS"};
+  app.set_version_flag("--version", std::string("socksim 0.1.0"));
+  app.require_subcommand(1);
+
+  RunArgs args;
+  CLI::App* run = app.add_subcommand("run", "Run scenario files and folders (*.json, recursively)");
+  run->add_option("--backend", args.backend, "sim, real or both (default: both)")
+      ->check(CLI::IsMember({"sim", "real", "both"}));
+  run->add_option("--seed", args.seed, "The sim's seed, overriding each scenario's sim.seed");
+  run->add_option("--format", args.format, "text (default), json or junit")
+      ->check(CLI::IsMember({"text", "json", "junit"}));
+  run->add_option("--filter", args.filter, "Run only the scenarios whose name matches this glob");
+  run->add_option("--shard", args.shard,
+                  "Run shard i of n (from 0) of the sorted file list; default from GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS");
+  run->add_flag("-v,--verbose", args.verbose, "Print every step's outcome");
+  run->add_option("--trace", args.trace, "Write the sim's trace of the run to FILE (JSON lines)");
+  run->add_flag("--allow-network", args.allow_network, "Let scenarios reach addresses beyond loopback (real backend)");
+  run->add_option("PATH", args.paths, "Scenario files or folders")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::CallForVersion&) {
+    std::cout << "socksim 0.1.0\n";
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::string message = e.what();
+    if (message.find("PATH is required") != std::string::npos || message.find("PATH: ") != std::string::npos)
+      message = "no PATH given: name the scenario files or folders to run (for example: socksim run scenarios/)";
+    if (message.find("A subcommand is required") != std::string::npos || message.find("subcommand") != std::string::npos)
+      message = "no command given: socksim run ...";
+    return usage_error(message);
+  }
+  try {
+    if (run->parsed()) return run_command(args);
+  } catch (const std::exception& e) {
+    std::cerr << "socksim: internal error: " << e.what() << "\n";
+    return 2;
+  }
+  return usage_error("no command given");
+}
