@@ -1,0 +1,102 @@
+// sim/core.hpp - the state of one simulation, shared by SimNetwork and the sockets it made.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "clock.hpp"
+#include "dns.hpp"
+#include "host.hpp"
+#include "rng.hpp"
+#include "scheduler.hpp"
+#include "socksim/sim.hpp"
+#include "trace.hpp"
+#include "unix_fs.hpp"
+
+namespace socksim::sim {
+
+class SimSocket;
+
+// A packet on its way, as the link model and the fault rules see it.
+struct Packet {
+  Host* from = nullptr;
+  Host* to = nullptr;          // nullptr: no host has the destination address
+  std::size_t bytes = 0;       // payload size (delays by bandwidth)
+  const char* proto = "";      // "tcp", "udp"
+  std::string what;            // for the trace: "SYN 127.0.0.1:40000 > 127.0.0.1:80"
+};
+
+class Core {
+ public:
+  explicit Core(SimNetwork::Config config);
+  ~Core();
+  Core(const Core&) = delete;
+  Core& operator=(const Core&) = delete;
+
+  SimNetwork::Config config;
+  std::thread::id owner;
+  Rng rng;
+  Clock clock;
+  Scheduler sched;
+  Trace trace;
+  Resolver resolver;
+  UnixNamespace unix_ns;
+  std::map<std::string, std::unique_ptr<Host>> hosts;  // by name
+  Host* default_host = nullptr;
+  Seconds default_timeout;
+
+  Nanos now() const noexcept { return clock.now(); }
+  Host& current_host() noexcept;
+  const std::string& current_task() const noexcept { return sched.current()->name; }
+  Host* find_host(const std::string& name) const;
+  // The host a packet from `from` to `dst` reaches: `from` itself for its own and loopback
+  // addresses, else the host owning `dst`; nullptr when no host has it.
+  Host* route(Host& from, const Ip& dst) const;
+
+  // 0 when the call may go on; else sets `ec` (foreign_thread, ECANCELED).
+  bool guard(std::error_code& ec) const;
+
+  // ---- descriptors ----
+  int open_fd(const std::shared_ptr<SimSocket>& sock);
+  void close_fd(int fd);
+  std::shared_ptr<SimSocket> socket_of_fd(int fd) const;
+
+  // ---- packets ----
+  // The choke point every packet between sockets passes: the link model (latency, jitter,
+  // bandwidth, ordering) decides when `deliver` runs; future fault rules (drop, delay, cut,
+  // reset) are consulted here and nowhere else. Zero delay queues it for drain().
+  void transmit(const Packet& packet, std::function<void()> deliver);
+  // Runs the queued zero-delay deliveries, in order, until none is left. Safe to call at any
+  // point where no socket is half-way through a state change.
+  void drain();
+
+  // ---- sockets the protocol keeps after their last descriptor closed (FIN_WAIT, TIME_WAIT...) ----
+  void keep(const std::shared_ptr<SimSocket>& sock);
+  void let_go(SimSocket* sock);
+
+  // ---- trace ----
+  void trace_event(TraceLine& line) { trace.emit(line); }
+  TraceLine line(std::string_view ev) const { return TraceLine(now(), current_task(), ev); }
+
+ private:
+  struct LinkState {
+    Nanos busy_until = 0;    // the link sends the previous packet until then
+    Nanos last_arrival = 0;  // packets on one link arrive in order
+  };
+  const SimNetwork::LinkConfig* link_for(const Host* from, const Host* to) const;
+
+  std::map<std::pair<const Host*, const Host*>, LinkState> links_;
+  std::vector<std::function<void()>> immediate_;
+  std::size_t immediate_head_ = 0;
+  bool draining_ = false;
+  std::map<int, std::weak_ptr<SimSocket>> fds_;
+  std::map<SimSocket*, std::shared_ptr<SimSocket>> kept_;
+  std::vector<std::shared_ptr<SimSocket>> let_go_;
+};
+
+}  // namespace socksim::sim

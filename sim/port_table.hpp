@@ -1,0 +1,67 @@
+// sim/port_table.hpp - one host's ports for one protocol (TCP or UDP), with Linux's bind rules
+// (net/ipv4/inet_connection_sock.c: inet_csk_bind_conflict, inet_csk_find_open_port).
+//
+// Two bindings of one port conflict when their addresses overlap, unless both set SO_REUSEADDR
+// and the existing one is not listening, or both set SO_REUSEPORT. Addresses overlap when
+// equal, when either is the wildcard of the same family, and across families for a dual-stack
+// IPv6 socket (no IPV6_V6ONLY) bound to '::' (it covers every IPv4 address) or to a v4-mapped
+// address. A connection in TIME_WAIT keeps its binding, with the SO_REUSEADDR of its socket.
+//
+// Ephemeral ports come from 32768..60999 (ip_local_port_range) starting at an offset drawn from
+// the seed; as Linux does, bind(port 0) tries odd ports first and connect's implicit bind even
+// ports first.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "ip.hpp"
+#include "rng.hpp"
+
+namespace socksim::sim {
+
+inline constexpr int kEphemeralLow = 32768;
+inline constexpr int kEphemeralHigh = 60999;
+
+struct PortBinding {
+  Ip addr;  // family AF_INET or AF_INET6, as the socket was bound
+  int port = 0;
+  bool v6only = false;
+  bool reuseaddr = false;
+  bool reuseport = false;
+  bool listening = false;
+  bool bound = false;  // in a table now
+  void* owner = nullptr;
+};
+
+class PortTable {
+ public:
+  enum class Ephemeral { bind, connect, udp };
+
+  // Records `b` on b->port; port 0 picks an ephemeral port (written to b->port). Returns 0 or an
+  // errno: EADDRINUSE on conflict or when bind finds no free port, EADDRNOTAVAIL when connect
+  // does, EAGAIN when a UDP socket's implicit bind does.
+  int bind(PortBinding* b, Rng& rng, Ephemeral mode = Ephemeral::bind);
+  void unbind(PortBinding* b);
+  // Records `b` on b->port without any check (a connection accepted on a listener's port).
+  void attach(PortBinding* b);
+  // 0 when `b` (bound here) may start listening, else EADDRINUSE.
+  int check_listen(const PortBinding* b) const;
+  // The listening binding a connection to (dst, port) reaches: an exact address first, then a
+  // wildcard; nullptr when none.
+  PortBinding* find_listener(const Ip& dst, int port) const;
+  // Every binding that a datagram to (dst, port) may reach, most specific first.
+  std::vector<PortBinding*> find_receivers(const Ip& dst, int port) const;
+  std::size_t size() const noexcept { return count_; }
+
+  static bool overlap(const PortBinding& a, const PortBinding& b);
+  // Whether a binding accepts traffic addressed to `dst` (an address of either family).
+  static bool accepts(const PortBinding& b, const Ip& dst);
+
+ private:
+  bool conflicts(const PortBinding& b, int port) const;
+  std::map<int, std::vector<PortBinding*>> ports_;
+  std::size_t count_ = 0;
+};
+
+}  // namespace socksim::sim
