@@ -37,6 +37,7 @@ class RealNetwork final : public Network {
   void do_remove_tree(const std::string& path) noexcept override;
   void do_unlink(const std::string& path, std::error_code& ec) override;
   void do_cancel() noexcept override;
+  void do_setdefaulttimeout(Seconds timeout) noexcept override;
 
  private:
   struct State;
