@@ -106,10 +106,6 @@ bool Core::guard(std::error_code& ec) const {
     ec = make_error_code(errc::foreign_thread);
     return false;
   }
-  if (sched.cancelled()) {
-    ec = errno_code(ECANCELED);
-    return false;
-  }
   return true;
 }
 

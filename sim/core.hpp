@@ -58,7 +58,8 @@ class Core {
   // addresses, else the host owning `dst`; nullptr when no host has it.
   Host* route(Host& from, const Ip& dst) const;
 
-  // 0 when the call may go on; else sets `ec` (foreign_thread, ECANCELED).
+  // True when the call may go on; else sets `ec` (foreign_thread). (Cancellation fails the
+  // calls that would wait, in Scheduler::wait.)
   bool guard(std::error_code& ec) const;
 
   // ---- descriptors ----

@@ -117,7 +117,7 @@ void Scheduler::after_switch(ctx::fiber&& from_ctx) {
 std::shared_ptr<TaskRec> Scheduler::spawn(std::string name, Host* host, std::function<void()> fn) {
   // Reap the tasks that ended (their handles keep what join() needs).
   std::erase_if(tasks_, [&](const std::shared_ptr<TaskRec>& old) {
-    return old->done && std::find(orphaned_.begin(), orphaned_.end(), old.get()) == orphaned_.end();
+    return old->done && !old->error;
   });
   auto task = std::make_shared<TaskRec>();
   TaskRec* t = task.get();
@@ -171,21 +171,38 @@ std::shared_ptr<TaskRec> Scheduler::spawn(std::string name, Host* host, std::fun
 
 void Scheduler::finish_task(TaskRec* t) {
   t->done = true;
-  if (t->error && t->joiners.empty() && !unwinding_all_) {
-    // Nobody is joining it: the root task gets it at once.
-    orphaned_.push_back(t);
+  if (t->error && t->detached && !unwinding_all_) {
+    // Nobody will join it: the root task gets it at once.
+    orphaned_.push_back(tasks_by_ptr(t));
     if (root_->waiting) wake(root_.get(), Wake::task_failed);
   }
   t->joiners.notify_all();
 }
 
+void Scheduler::detach(TaskRec& task) {
+  task.detached = true;
+  if (task.done && task.error && !unwinding_all_) {
+    // The root gets it at its next blocking call.
+    orphaned_.push_back(tasks_by_ptr(&task));
+  }
+}
+
+std::shared_ptr<TaskRec> Scheduler::tasks_by_ptr(TaskRec* task) const {
+  for (const auto& t : tasks_)
+    if (t.get() == task) return t;
+  return nullptr;
+}
+
 std::exception_ptr Scheduler::join(TaskRec& task) {
   while (!task.done) {
+    if (cancelled()) {
+      // Every blocking call fails now: let the task run to its end.
+      yield();
+      continue;
+    }
     Wake w = wait(task.joiners, std::nullopt, "join('" + task.name + "')");
     if (w == Wake::deadlock) return std::make_exception_ptr(Deadlock(deadlock_report_));
-    if (w == Wake::cancelled) return std::make_exception_ptr(Error(errno_code(ECANCELED), "join"));
   }
-  orphaned_.erase(std::remove(orphaned_.begin(), orphaned_.end(), &task), orphaned_.end());
   return std::exchange(task.error, nullptr);
 }
 
@@ -266,7 +283,7 @@ Wake Scheduler::wait(std::span<WaitQueue* const> queues, std::optional<Nanos> de
   // Running again.
   if (self->unwinding) throw TaskUnwind{};
   if (self->root && !orphaned_.empty()) {
-    TaskRec* failed = orphaned_.front();
+    auto failed = orphaned_.front();
     orphaned_.erase(orphaned_.begin());
     std::rethrow_exception(std::exchange(failed->error, nullptr));
   }
@@ -283,7 +300,7 @@ void Scheduler::yield() {
   switch_to(next);
   if (self->unwinding) throw TaskUnwind{};
   if (self->root && !orphaned_.empty()) {
-    TaskRec* failed = orphaned_.front();
+    auto failed = orphaned_.front();
     orphaned_.erase(orphaned_.begin());
     std::rethrow_exception(std::exchange(failed->error, nullptr));
   }
@@ -296,8 +313,21 @@ std::string Scheduler::make_deadlock_report() const {
     out += t.waiting ? "waits in " + t.what : std::string(t.done ? "ended" : "running");
   };
   line(*root_);
-  for (const auto& t : tasks_)
-    if (!t->done) line(*t);
+  for (const auto& t : tasks_) {
+    if (!t->done) {
+      line(*t);
+    } else if (t->error) {
+      // A task that failed may be why the others wait.
+      std::string what = "an exception";
+      try {
+        std::rethrow_exception(t->error);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      out += "\n  task '" + t->name + "': ended with an exception nobody joined: " + what;
+    }
+  }
   return out;
 }
 

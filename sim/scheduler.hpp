@@ -73,6 +73,7 @@ struct TaskRec {
   bool started = false;
   bool done = false;
   bool unwinding = false;
+  bool detached = false;     // its handle went away without join(): the root gets what escapes it
   std::exception_ptr error;  // what escaped fn, until join() takes it or the root rethrows it
   WaitQueue joiners;
   // While parked:
@@ -118,8 +119,10 @@ class Scheduler {
   // Lets the other ready tasks run; the current one goes to the back of the ready queue.
   void yield();
 
-  // Waits for a task's end; returns what escaped it (or a Deadlock / cancellation error).
+  // Waits for a task's end; returns what escaped it (or a Deadlock error).
   std::exception_ptr join(TaskRec& task);
+  // The task's handle is gone: an exception escaping it goes to the root task.
+  void detach(TaskRec& task);
 
   void wake(TaskRec* task, Wake why);
 
@@ -134,6 +137,7 @@ class Scheduler {
   void unwind_all();
 
  private:
+  std::shared_ptr<TaskRec> tasks_by_ptr(TaskRec* task) const;
   TaskRec* pick_next();
   TaskRec* pop_ready();
   void switch_to(TaskRec* next);
@@ -154,7 +158,7 @@ class Scheduler {
   TaskRec* from_ = nullptr;  // the task that switched to the one now running
   std::deque<TaskRec*> ready_;
   std::vector<std::shared_ptr<TaskRec>> tasks_;  // every task not yet reaped, in start order
-  std::vector<TaskRec*> orphaned_;               // ended with an exception nobody joins
+  std::vector<std::shared_ptr<TaskRec>> orphaned_;  // ended with an exception nobody will join
   std::uint64_t next_id_ = 1;
   std::atomic<bool> cancelled_{false};
   bool unwinding_all_ = false;

@@ -21,14 +21,16 @@ namespace {
 class SimTask final : public TaskImpl {
  public:
   SimTask(std::shared_ptr<Core> core, std::shared_ptr<sim::TaskRec> rec) : core_(std::move(core)), rec_(std::move(rec)) {}
+  ~SimTask() override {
+    if (!joined_ && std::this_thread::get_id() == core_->owner) core_->sched.detach(*rec_);
+  }
   const std::string& name() const noexcept override { return rec_->name; }
   bool done() const noexcept override { return rec_->done; }
   std::exception_ptr join() override {
     std::error_code ec;
-    if (!core_->guard(ec)) {
-      if (rec_->done) return std::exchange(rec_->error, nullptr);
-      return std::make_exception_ptr(Error(ec, "join"));
-    }
+    joined_ = true;
+    if (std::this_thread::get_id() != core_->owner)
+      return std::make_exception_ptr(Error(make_error_code(errc::foreign_thread), "join"));
     if (rec_.get() == core_->sched.current())
       return std::make_exception_ptr(Error(errno_code(EDEADLK), "join: a task cannot join itself"));
     auto escaped = core_->sched.join(*rec_);
@@ -41,6 +43,7 @@ class SimTask final : public TaskImpl {
  private:
   std::shared_ptr<Core> core_;
   std::shared_ptr<sim::TaskRec> rec_;
+  bool joined_ = false;
 };
 
 bool known_type(int type) { return type == SOCK_STREAM || type == SOCK_DGRAM || type == SOCK_SEQPACKET; }

@@ -670,7 +670,7 @@ std::size_t TcpSocket::recv(std::span<char> buffer, int flags, Address* from, Io
       return 0;
     }
   }
-  if (from) *from = connected_state() ? to_address(remote_) : Address();
+  if (from) *from = Address();  // a connected stream reports no address (msg_namelen 0)
   return got;
 }
 

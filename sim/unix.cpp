@@ -319,7 +319,7 @@ std::size_t UnixSocket::recv(std::span<char> buffer, int flags, Address* from, I
         const std::size_t n = std::min(buffer.size(), m.data.size());
         std::copy_n(m.data.data(), n, buffer.data());
         const std::size_t full = m.data.size();
-        if (from) *from = Address::unix_path(m.from);
+        if (from) *from = m.from.empty() ? Address() : Address::unix_path(m.from);
         if (!(flags & MSG_PEEK)) {
           consumed(m);
           queue_.pop_front();
@@ -327,6 +327,7 @@ std::size_t UnixSocket::recv(std::span<char> buffer, int flags, Address* from, I
         return (flags & MSG_TRUNC) ? full : n;
       }
       // Stream: across messages.
+      if (from) *from = queue_.front().from.empty() ? Address() : Address::unix_path(queue_.front().from);
       std::size_t offset = 0;
       for (std::size_t i = 0; i < queue_.size() && got < buffer.size();) {
         Message& m = queue_[i];
@@ -348,7 +349,6 @@ std::size_t UnixSocket::recv(std::span<char> buffer, int flags, Address* from, I
           break;
         }
       }
-      if (from) *from = Address::unix_path(peer_name_);
       if (!(flags & MSG_WAITALL) || got == buffer.size() || (flags & MSG_PEEK)) return got;
       continue;
     }
@@ -359,7 +359,7 @@ std::size_t UnixSocket::recv(std::span<char> buffer, int flags, Address* from, I
       return 0;
     }
     if (shut_rd_) {
-      if (from) *from = Address::unix_path(peer_name_);
+      if (from) *from = Address();
       return 0;
     }
     if (!wait(io, ec)) return 0;
