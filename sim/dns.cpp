@@ -2,9 +2,9 @@
 //
 // Follows glibc 2.36 (sysdeps/posix/getaddrinfo.c, inet/getnameinfo.c, nss/nss_files/
 // files-hosts.c, nss/digits_dots.c) as Debian 12 configures it - `hosts: files dns` with no DNS
-// server answering, `multi on` in host.conf, no /etc/gai.conf rules - and CPython 2.7's
-// socketmodule.c (setipaddr, getnameinfo, gethostbyname_ex, gethostbyaddr, getservby*,
-// getprotobyname). Each behaviour below was checked against that machine; tests/sim_dns compares
+// server answering, `multi on` in host.conf, no /etc/gai.conf rules - called as the real
+// backend calls it, after CPython's socketmodule.c (setipaddr, getnameinfo, gethostbyname_ex,
+// gethostbyaddr, getservby*, getprotobyname). Each behaviour below was checked against that machine; tests/sim_dns compares
 // them with the C library.
 //
 // Deliberate differences from the real machine, and why:
@@ -739,20 +739,21 @@ std::vector<AddrInfo> Resolver::getaddrinfo(const OptString& host, const OptStri
 
 // ---- getnameinfo --------------------------------------------------------------------------------
 
-// CPython 2.7's socket.getnameinfo: the sockaddr's host and port go through
-// getaddrinfo(host, "%d" % port, AF_UNSPEC, SOCK_DGRAM) - so a host name is resolved (2.7 does
-// not pass AI_NUMERICHOST; Python 3 does) - more than one result is socket.error("sockaddr
-// resolved to multiple addresses") and an IPv4 result for a 4-tuple is socket.error("IPv4
-// sockaddr must be 2 tuple"), both EINVAL here (a socket.error without errno); an IPv6 result
-// takes the sockaddr's flowinfo and scope id. Then glibc's getnameinfo: unknown flags ->
-// EAI_BADFLAGS; the host's name from the table (the first line holding the address), or the
-// numeric host - EAI_NONAME with NI_NAMEREQD when there is no name (or with NI_NUMERICHOST); the
-// service's name from the table for "tcp" (NI_DGRAM: "udp"), or the number.
+// socket.getnameinfo as the real backend runs it: the sockaddr's host and port go through
+// getaddrinfo(host, "%d" % port, AF_UNSPEC, SOCK_DGRAM, AI_NUMERICHOST) - so the host must be
+// numeric (EAI_NONAME for a name), as CPython 3 has it (2.7 resolved names here) - more than one
+// result is socket.error("sockaddr resolved to multiple addresses") and an IPv4 result for a
+// 4-tuple is socket.error("IPv4 sockaddr must be 2 tuple"), both EINVAL here (a socket.error
+// without errno); an IPv6 result takes the sockaddr's flowinfo and scope id. Then glibc's
+// getnameinfo: unknown flags -> EAI_BADFLAGS; the host's name from the table (the first line
+// holding the address), or the numeric host - EAI_NONAME with NI_NAMEREQD when there is no name
+// (or with NI_NUMERICHOST); the service's name from the table for "tcp" (NI_DGRAM: "udp"), or the
+// number.
 std::pair<std::string, std::string> Resolver::getnameinfo(const Address& sockaddr, int flags,
                                                           std::error_code& ec) const {
   ec.clear();
   const std::vector<AddrInfo> found =
-      getaddrinfo(sockaddr.host(), std::to_string(sockaddr.port()), AF_UNSPEC, SOCK_DGRAM, 0, 0, ec);
+      getaddrinfo(sockaddr.host(), std::to_string(sockaddr.port()), AF_UNSPEC, SOCK_DGRAM, 0, AI_NUMERICHOST, ec);
   if (ec) return {};
   if (found.size() != 1) {
     ec = errno_code(EINVAL);  // "sockaddr resolved to multiple addresses"

@@ -2,10 +2,11 @@
 // getprotobyname over tables, with glibc's results and error codes and no call to the system.
 //
 // The reference is glibc 2.36 on Debian 12 with `hosts: files dns` and no DNS server answering
-// (every name the machine knows is in /etc/hosts), called the way CPython 2.7's socket module
-// calls it. The records table behaves as /etc/hosts (see socksim/sim_dns.hpp); the services and
-// protocols tables as /etc/services and /etc/protocols. Each function's comment in dns.cpp names
-// the glibc or CPython routine it follows and every place where the sim departs from it.
+// (every name the machine knows is in /etc/hosts), called the way the real backend calls it
+// (after CPython's socket module). The records table behaves as /etc/hosts (see
+// socksim/sim_dns.hpp); the services and protocols tables as /etc/services and /etc/protocols.
+// Each function's comment in dns.cpp names the glibc or CPython routine it follows, and the file
+// comment lists where the sim departs from the real machine.
 #pragma once
 
 #include <array>
