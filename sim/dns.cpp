@@ -4,8 +4,8 @@
 // files-hosts.c, nss/digits_dots.c) as Debian 12 configures it - `hosts: files dns` with no DNS
 // server answering, `multi on` in host.conf, no /etc/gai.conf rules - called as the real
 // backend calls it, after CPython's socketmodule.c (setipaddr, getnameinfo, gethostbyname_ex,
-// gethostbyaddr, getservby*, getprotobyname). Each behaviour below was checked against that machine; tests/sim_dns compares
-// them with the C library.
+// gethostbyaddr, getservby*, getprotobyname). Each behaviour below was checked against that
+// machine; tests/sim_dns compares them with the C library.
 //
 // Deliberate differences from the real machine, and why:
 //   - Interfaces: the sim knows one, "lo" with index 1. A scope "%eth0" is EAI_NONAME, and
