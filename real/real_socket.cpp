@@ -120,6 +120,7 @@ void RealSocket::connect(const Address& address, std::error_code& ec) {
     if (err == EAGAIN && family_ == AF_UNIX && !timeout) {
       // An AF_UNIX listener whose backlog is full: a blocking connect waits for room. Linux
       // offers nothing to poll for here, so retry with a growing pause (cancellation-aware).
+      // Timeout mode reports EAGAIN at once, as CPython's connect does there.
       ec = wait_fd(*state_, -1, 0, SteadyClock::now() + backoff);
       if (ec != make_error_code(errc::timeout)) return;
       ec.clear();

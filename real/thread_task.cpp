@@ -1,10 +1,14 @@
 // The real backend's tasks (see thread_task.hpp).
 #include "thread_task.hpp"
 
+#include <pthread.h>
+
 namespace socksim::realnet {
 
 ThreadTask::ThreadTask(std::string name, std::function<void()> fn) : name_(std::move(name)) {
   thread_ = std::thread([this, fn = std::move(fn)] {
+    // The task's name for debuggers (Linux keeps 15 bytes).
+    (void)::pthread_setname_np(::pthread_self(), name_.substr(0, 15).c_str());
     try {
       fn();
     } catch (...) {
