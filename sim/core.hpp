@@ -44,6 +44,7 @@ class Core {
   Clock clock;
   Scheduler sched;
   Trace trace;
+  std::unique_ptr<std::ostream> trace_file;
   Resolver resolver;
   UnixNamespace unix_ns;
   std::map<std::string, std::unique_ptr<Host>> hosts;  // by name

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <fstream>
 
 #include "core.hpp"
 #include "socket.hpp"
@@ -63,6 +64,13 @@ const SimNetwork::Config& SimNetwork::config() const noexcept { return core_->co
 std::uint64_t SimNetwork::trace_hash() const noexcept { return core_->trace.hash(); }
 std::uint64_t SimNetwork::trace_lines() const noexcept { return core_->trace.lines(); }
 void SimNetwork::set_trace_output(std::ostream* out) { core_->trace.set_output(out); }
+bool SimNetwork::set_trace_file(const std::string& path) {
+  auto file = std::make_unique<std::ofstream>(path, std::ios::app);
+  if (!*file) return false;
+  core_->trace.set_output(file.get());
+  core_->trace_file = std::move(file);
+  return true;
+}
 std::string SimNetwork::deadlock_report() const { return core_->sched.deadlock_report(); }
 std::size_t SimNetwork::live_tasks() const noexcept { return core_->sched.live_tasks(); }
 
@@ -82,28 +90,29 @@ std::shared_ptr<SocketImpl> SimNetwork::do_socket(int family, int type, int prot
   if (!core_->guard(ec)) return nullptr;
   sim::Host& host = core_->current_host();
   std::shared_ptr<sim::SimSocket> sock;
-  const int base_type = type & 0xf;  // SOCK_NONBLOCK / SOCK_CLOEXEC bits are not the type
+  // __sys_socket: flags beyond SOCK_NONBLOCK | SOCK_CLOEXEC, or a type past SOCK_PACKET, are EINVAL.
+  const int base_type = type & 0xf;
+  if ((type & ~0xf & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0 || base_type > 10 || type < 0) {
+    ec = errno_code(EINVAL);
+    return nullptr;
+  }
   if (family == AF_INET || family == AF_INET6) {
     if (base_type == SOCK_STREAM && (proto == 0 || proto == IPPROTO_TCP)) {
       sock = std::make_shared<sim::TcpSocket>(*core_, host, family, proto);
     } else if (base_type == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP)) {
       sock = std::make_shared<sim::UdpSocket>(*core_, host, family, proto);
     } else if (base_type == SOCK_RAW) {
-      ec = errno_code(EPERM);  // the sim has no raw sockets (Linux: EPERM without CAP_NET_RAW)
+      ec = errno_code(EPERM);  // the sim has no raw sockets (as Linux without CAP_NET_RAW)
       return nullptr;
-    } else if (!known_type(base_type)) {
-      ec = errno_code(EINVAL);
+    } else if (base_type == SOCK_STREAM || base_type == SOCK_DGRAM) {
+      ec = errno_code(EPROTONOSUPPORT);
       return nullptr;
     } else {
-      ec = errno_code(base_type == SOCK_SEQPACKET ? ESOCKTNOSUPPORT : EPROTONOSUPPORT);
+      ec = errno_code(ESOCKTNOSUPPORT);
       return nullptr;
     }
   } else if (family == AF_UNIX) {
-    if (!known_type(base_type) && base_type != SOCK_RAW) {
-      ec = errno_code(EINVAL);
-      return nullptr;
-    }
-    if (base_type == SOCK_RAW) {
+    if (!known_type(base_type)) {
       ec = errno_code(ESOCKTNOSUPPORT);
       return nullptr;
     }
@@ -117,6 +126,7 @@ std::shared_ptr<SocketImpl> SimNetwork::do_socket(int family, int type, int prot
     return nullptr;
   }
   auto impl = std::make_shared<sim::SimSocketImpl>(core_, sock, std::nullopt);
+  if (type & SOCK_NONBLOCK) impl->settimeout(0.0);
   sim::TraceLine line = core_->line("call");
   line.str("op", "socket").num("family", family).num("type", type).num("ret", impl->fileno());
   core_->trace_event(line);

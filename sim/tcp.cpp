@@ -544,12 +544,11 @@ void TcpSocket::connect(const Address& address, Io& io, std::error_code& ec) {
       break;  // blocking: wait for the outcome below
     case TcpState::CLOSED:
       if (connect_unreported_) {
-        // A non-blocking connect failed: connect() tells it once, then may start anew.
+        // A non-blocking connect failed: connect() tells it once (ECONNABORTED when SO_ERROR
+        // already took the reason), then may start anew.
         connect_unreported_ = false;
-        if (so_error) {
-          ec = errno_code(std::exchange(so_error, 0));
-          return;
-        }
+        ec = errno_code(so_error ? std::exchange(so_error, 0) : ECONNABORTED);
+        return;
       }
       {
         // Start the handshake.
@@ -633,6 +632,7 @@ std::size_t TcpSocket::recv(std::span<char> buffer, int flags, Address* from, Io
   }
   std::size_t got = 0;
   for (;;) {
+    if (!rcv_.empty() && buffer.empty()) return 0;  // recv(0) with data: nothing taken
     if (!rcv_.empty() && got < buffer.size()) {
       std::size_t n;
       if (flags & MSG_TRUNC) {
@@ -649,7 +649,6 @@ std::size_t TcpSocket::recv(std::span<char> buffer, int flags, Address* from, Io
       continue;
     }
     if (got > 0 && (got == buffer.size() || !(flags & MSG_WAITALL))) break;
-    if (buffer.empty()) break;
     if (rcv_fin_) break;  // end of stream
     if (so_error) {
       if (got) break;

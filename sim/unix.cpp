@@ -353,7 +353,6 @@ std::size_t UnixSocket::recv(std::span<char> buffer, int flags, Address* from, I
       continue;
     }
     if (got) return got;
-    if (buffer.empty() && stream_like()) return 0;
     if (so_error) {
       ec = errno_code(std::exchange(so_error, 0));
       return 0;

@@ -104,6 +104,8 @@ class SimNetwork final : public Network {
   // time. The hash (FNV-1a, 64 bits, over the lines and their '\n') is always kept; the lines are
   // written to `out` when set (nullptr stops writing).
   void set_trace_output(std::ostream* out);
+  // Appends the lines to a file the network owns; false when it cannot be opened.
+  bool set_trace_file(const std::string& path);
   std::uint64_t trace_hash() const noexcept;
   std::uint64_t trace_lines() const noexcept;
 
