@@ -302,7 +302,7 @@ Outcome RunContext::execute(const Step& step, const json& args) {
 void RunContext::close_all() noexcept {
   // Non-blocking first, so that flushing a file on its way out cannot wait on a full buffer.
   for (auto& f : all_files_) {
-    if (f.socket) f.socket->settimeout(Seconds(0.0));
+    if (auto s = f.socket.lock()) s->settimeout(Seconds(0.0));
   }
   for (auto& s : all_sockets_) {
     if (s && s->is_open()) s->impl()->settimeout(Seconds(0.0));
@@ -361,7 +361,8 @@ bool RunContext::loopback_host(const std::string& host, int family) {
 
 void RunContext::check_destination(const Address& address, Socket* socket) {
   if (address.family() == AF_UNIX) {
-    check_path(address.path(), false);
+    // A path handed to an inet socket is refused by the backend (a type error), touching nothing.
+    if (!socket || socket->family() == AF_UNIX) check_path(address.path(), false);
     return;
   }
   if (!options.loopback_only) return;
@@ -697,7 +698,7 @@ const json& required(const json& a, const char* name) {
 Outcome RunContext::op_bind(const Step& st, const json& a) {
   Socket& s = sock(st);
   const Address address = sock_address(required(a, "address"), "address");
-  if (address.family() == AF_UNIX) check_path(address.path(), false);
+  if (address.family() == AF_UNIX && s.family() == AF_UNIX) check_path(address.path(), false);
   std::error_code ec;
   s.bind(address, ec);
   if (ec) return Outcome::of_error(ec, "bind");

@@ -108,7 +108,7 @@ class RunContext {
 
   struct OpenFile {
     std::shared_ptr<SocketFile> file;
-    std::shared_ptr<SocketImpl> socket;  // to make it non-blocking before the file goes
+    std::weak_ptr<SocketImpl> socket;  // to make it non-blocking before the file goes (not kept alive)
   };
   std::map<std::string, std::shared_ptr<Socket>> sockets_;  // by name (the latest with that name)
   std::vector<std::shared_ptr<Socket>> all_sockets_;        // every socket the run made

@@ -233,7 +233,7 @@ class Validator {
         if (s.contains("seed")) {
           const json& seed = s["seed"];
           if (!seed.is_number_unsigned() && !(seed.is_number_integer() && seed.get<std::int64_t>() >= 0))
-            value_error("/sim/seed", "\"seed\" must be a non-negative integer, got " + render_text(seed));
+            value_error("/sim/seed", "sim.seed must be a non-negative integer, got " + render_text(seed));
           else
             sc_.seed = seed.get<std::uint64_t>();
         }
@@ -348,6 +348,7 @@ class Validator {
     const bool lenient = expects_type_error(st);
 
     // Arguments.
+    bool unknown_args = false;
     if (s.contains("args")) {
       const json& args = s["args"];
       if (!args.is_object()) {
@@ -360,9 +361,9 @@ class Validator {
           if (!a) {
             std::vector<std::string> names;
             for (const auto& x : spec.args) names.emplace_back(x.name);
-            key_error(ap, pre + "unknown argument \"" + key + "\" (" + op +
-                              (names.empty() ? " takes no arguments" : " takes " + spec.arg_names()) + ")" +
-                              did_you_mean(key, names));
+            key_error(ap, pre + "unknown argument \"" + key + "\"" + did_you_mean(key, names) + "; " + op +
+                              (names.empty() ? " takes no arguments" : " takes: " + spec.arg_names()));
+            unknown_args = true;
             continue;
           }
           argument(*a, v, ap, pre + "args." + key + ": ", lenient, spec);
@@ -370,7 +371,7 @@ class Validator {
       }
     }
     for (const auto& a : spec.args) {
-      if (a.required && !st.args.contains(a.name) && !lenient)
+      if (a.required && !st.args.contains(a.name) && !lenient && !unknown_args)
         value_error(s.contains("args") ? ptr + "/args" : ptr, pre + "missing args." + std::string(a.name));
     }
 

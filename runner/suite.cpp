@@ -83,9 +83,10 @@ std::vector<std::string> validate_backend_sections(const std::vector<Scenario>& 
     bo.validating = true;
     auto net = make_backend("sim", sc.sim.value_or(json::object()), seed_for(sc, options), bo, err);
     if (!net) {
-      std::string pointer = "/sim" + err.pointer;
-      if (!sc.sim) pointer = "";
-      errors.push_back(sc.where(pointer) + ": sim: " + err.message);
+      // Where the key was written for a member (an unknown key is the common case), else the value.
+      const std::string pointer = sc.sim ? "/sim" + err.pointer : "";
+      const Pos p = sc.positions.key(pointer);
+      errors.push_back(sc.file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": sim: " + err.message);
     }
   }
   return errors;

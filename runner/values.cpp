@@ -98,7 +98,7 @@ std::optional<std::string> decode_form(const json& v, std::string& error) {
   }
   const json& count = v["count"];
   if (!count.is_number_integer() || (count.is_number_integer() && !count.is_number_unsigned() && count.get<std::int64_t>() < 0)) {
-    error = "repeat: \"count\" must be a non-negative integer, got " + type_words(count);
+    error = "repeat: \"count\" must be a non-negative integer, got " + count.dump();
     return std::nullopt;
   }
   const std::uint64_t n = count.get<std::uint64_t>();
@@ -489,6 +489,7 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
     }
     return d[n][m];
   };
+  if (word.size() <= 2) return "";  // too short to guess from
   const std::size_t limit = word.size() <= 4 ? 1 : 2;
   std::string best;
   std::size_t best_d = limit + 1;

@@ -59,7 +59,7 @@ bool colour_wanted() {
 
 struct RunArgs {
   std::string backend = "both";
-  std::optional<std::uint64_t> seed;
+  std::string seed;
   std::string format = "text";
   std::string filter;
   std::string shard;
@@ -72,7 +72,15 @@ struct RunArgs {
 int run_command(const RunArgs& args) {
   SuiteOptions options;
   options.backend = args.backend;
-  options.seed = args.seed;
+  if (!args.seed.empty()) {
+    if (args.seed.size() > 20 || args.seed.find_first_not_of("0123456789") != std::string::npos)
+      return usage_error("--seed takes a non-negative integer, got \"" + args.seed + "\"");
+    try {
+      options.seed = std::stoull(args.seed);
+    } catch (const std::exception&) {
+      return usage_error("--seed " + args.seed + " is out of range (0 .. 18446744073709551615)");
+    }
+  }
   options.filter = args.filter;
   options.allow_network = args.allow_network;
   options.hard_exit_grace = 5.0;
