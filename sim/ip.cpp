@@ -74,7 +74,9 @@ bool Ip::is_loopback() const noexcept {
 }
 
 bool Ip::is_broadcast() const noexcept {
-  return family == AF_INET && bytes[0] == 255 && bytes[1] == 255 && bytes[2] == 255 && bytes[3] == 255;
+  // The limited broadcast, and the loopback network's (127.0.0.0/8 on lo).
+  return family == AF_INET && (bytes[0] == 255 || bytes[0] == 127) && bytes[1] == 255 && bytes[2] == 255 &&
+         bytes[3] == 255;
 }
 
 Ip Ip::unmapped() const noexcept {

@@ -25,7 +25,7 @@ struct Ip {
   bool is_any() const noexcept;
   bool is_loopback() const noexcept;        // 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104
   bool is_v4_mapped() const noexcept;       // ::ffff:a.b.c.d
-  bool is_broadcast() const noexcept;       // 255.255.255.255
+  bool is_broadcast() const noexcept;       // 255.255.255.255, 127.255.255.255
   // ::ffff:a.b.c.d -> a.b.c.d; anything else unchanged.
   Ip unmapped() const noexcept;
   // a.b.c.d -> ::ffff:a.b.c.d (IPv4 only).

@@ -7,14 +7,18 @@
 //
 // Buffer sizes: a set value is clamped to net.core.wmem_max / rmem_max (4 MiB here), doubled,
 // and raised to Linux's minimums (SOCK_MIN_SNDBUF 4608, SOCK_MIN_RCVBUF 2304). Of the buffer,
-// the sim counts as payload what Linux lets a loopback connection hold (measured on Linux 6.x):
-//   TCP send:    half of SO_SNDBUF when the program set it; when not, Linux autotunes the
-//                buffer up to net.ipv4.tcp_wmem's maximum (4 MiB) and the sim takes 15/16 of it.
-//   TCP receive: three quarters of SO_RCVBUF.
+// the sim counts as payload about what Linux lets a loopback connection hold (measured on
+// Linux 6.x, whose exact figures depend on skb overheads the sim does not model):
+//   TCP send:    three quarters of SO_SNDBUF when the program set it; when not, Linux autotunes
+//                the buffer up to net.ipv4.tcp_wmem's maximum (4 MiB) and the sim takes 15/16 of it.
+//   TCP receive: half of SO_RCVBUF (the window Linux advertises).
 //   UDP and AF_UNIX: SO_RCVBUF / SO_SNDBUF bytes of "truesize" (payload + per-packet overhead,
 //                see packet_truesize()).
-// So a non-blocking send to a peer that does not read accepts about 4.0 MB with the default
-// buffers (Linux: 3.9 MB), 10,240 bytes with both set to 4096 (Linux: 10,240).
+// One send() call fills the send buffer only: what the peer acknowledges during the call frees
+// room for the next call (Linux holds the socket lock for the call). So with SO_SNDBUF and
+// SO_RCVBUF both set to 4096, a non-blocking send of 1 MB takes 6,144 bytes, the next 4,096, then
+// EAGAIN (Linux: 6,144, then 2,048 twice); with the default buffers, about 4.0 MB in all (Linux:
+// 3.9 MB).
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -140,20 +144,34 @@ bool is_inet(int family) { return family == AF_INET || family == AF_INET6; }
 
 std::size_t SimSocket::send_capacity() const {
   if (type == SOCK_STREAM && is_inet(family))
-    return opt.sndbuf_set ? static_cast<std::size_t>(opt.sndbuf) / 2 : kTcpAutotunedSend;
+    return opt.sndbuf_set ? static_cast<std::size_t>(opt.sndbuf) / 4 * 3 : kTcpAutotunedSend;
   return static_cast<std::size_t>(opt.sndbuf);
 }
 
 std::size_t SimSocket::recv_capacity() const {
-  if (type == SOCK_STREAM && is_inet(family)) return static_cast<std::size_t>(opt.rcvbuf) / 4 * 3;
+  if (type == SOCK_STREAM && is_inet(family)) return static_cast<std::size_t>(opt.rcvbuf) / 2;
   return static_cast<std::size_t>(opt.rcvbuf);
 }
 
 namespace {
 
-const OptDef* find_option(const SimSocket& s, int level, int name, std::error_code& ec) {
-  if (s.family == AF_UNIX && level != SOL_SOCKET) {
-    ec = errno_code(EOPNOTSUPP);
+// The levels a socket has: SOL_SOCKET; IPPROTO_IP on inet sockets; IPPROTO_IPV6 on AF_INET6;
+// IPPROTO_TCP / IPPROTO_UDP by type.
+bool has_level(const SimSocket& s, int level) {
+  if (level == SOL_SOCKET) return true;
+  if (!is_inet(s.family)) return false;
+  if (level == IPPROTO_IP) return true;
+  if (level == IPPROTO_IPV6) return s.family == AF_INET6;
+  if (level == IPPROTO_TCP) return s.type == SOCK_STREAM;
+  if (level == IPPROTO_UDP) return s.type == SOCK_DGRAM;
+  return false;
+}
+
+// A level the socket lacks: EOPNOTSUPP (ip_getsockopt, AF_UNIX), but ENOPROTOOPT for an inet
+// socket's setsockopt (ip_setsockopt) - Linux's own asymmetry.
+const OptDef* find_option(const SimSocket& s, int level, int name, bool set, std::error_code& ec) {
+  if (!has_level(s, level)) {
+    ec = errno_code(set && is_inet(s.family) ? ENOPROTOOPT : EOPNOTSUPP);
     return nullptr;
   }
   for (const OptDef& d : kOptions) {
@@ -179,7 +197,7 @@ int protocol_of(const SimSocket& s) {
 
 std::string SimSocket::getsockopt(int level, int optname, std::size_t buflen, std::error_code& ec) {
   ec.clear();
-  const OptDef* d = find_option(*this, level, optname, ec);
+  const OptDef* d = find_option(*this, level, optname, false, ec);
   if (!d) return {};
   std::string value;
   switch (d->kind) {
@@ -228,7 +246,7 @@ std::string SimSocket::getsockopt(int level, int optname, std::size_t buflen, st
 
 void SimSocket::setsockopt(int level, int optname, std::string_view bytes, std::error_code& ec) {
   ec.clear();
-  const OptDef* d = find_option(*this, level, optname, ec);
+  const OptDef* d = find_option(*this, level, optname, true, ec);
   if (!d) return;
   if (d->kind == Kind::readonly || d->kind == Kind::noset) {
     ec = errno_code(ENOPROTOOPT);

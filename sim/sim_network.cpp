@@ -102,7 +102,9 @@ std::shared_ptr<SocketImpl> SimNetwork::do_socket(int family, int type, int prot
     } else if (base_type == SOCK_DGRAM && (proto == 0 || proto == IPPROTO_UDP)) {
       sock = std::make_shared<sim::UdpSocket>(*core_, host, family, proto);
     } else if (base_type == SOCK_RAW) {
-      ec = errno_code(EPERM);  // the sim has no raw sockets (as Linux without CAP_NET_RAW)
+      // inet_create: protocol 0 matches no raw protocol; the sim has no raw sockets otherwise
+      // (as Linux without CAP_NET_RAW).
+      ec = errno_code(proto == 0 ? EPROTONOSUPPORT : EPERM);
       return nullptr;
     } else if (base_type == SOCK_STREAM || base_type == SOCK_DGRAM) {
       ec = errno_code(EPROTONOSUPPORT);

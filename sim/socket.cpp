@@ -267,7 +267,7 @@ std::size_t SimSocketImpl::sendall(std::string_view data, int flags, std::error_
     const std::size_t n = sock_->send(data.substr(total), flags, nullptr, io, ec);
     if (ec) break;
     total += n;
-    core_->drain();
+    core_->drain();  // between two sends the peer takes what it can
   }
   call.ret(static_cast<long long>(total));
   return total;

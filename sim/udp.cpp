@@ -158,8 +158,8 @@ std::size_t UdpSocket::send_to(std::string_view data, const Endpoint& dst_in, st
   Ip src_ip = binding_.addr.unmapped().is_any() ? host->source_for(dst.ip) : binding_.addr;
   Endpoint src{src_ip.unmapped(), binding_.port};
   std::vector<Host*> targets;
-  if (dst.ip.unmapped().is_broadcast()) {
-    for (auto& [name, h] : core.hosts) targets.push_back(h.get());
+  if (dst.ip.unmapped().is_broadcast() && dst.ip.unmapped().bytes[0] == 255) {
+    for (auto& [name, h] : core.hosts) targets.push_back(h.get());  // every host of the one LAN
   } else {
     targets.push_back(core.route(*host, dst.ip));
   }
@@ -209,6 +209,8 @@ std::size_t UdpSocket::send_to(std::string_view data, const Endpoint& dst_in, st
 }
 
 std::size_t UdpSocket::send(std::string_view data, int, const Address* to, Io&, std::error_code& ec) {
+  // inet_send_prepare: the socket gets its port before anything is checked.
+  if (!autobind(ec)) return 0;
   Endpoint dst;
   if (to) {
     if (!resolve(*to, dst, ec)) return 0;

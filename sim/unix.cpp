@@ -98,7 +98,7 @@ void UnixSocket::connect(const Address& address, Io& io, std::error_code& ec) {
   if (type == SOCK_DGRAM) {
     int err = 0;
     auto target = core.unix_ns.lookup(checked.path(), err);
-    if (target && (target->family != AF_UNIX || target->type != type)) err = EPROTOTYPE;
+    if (target && target->type != type) err = checked.is_abstract() ? ECONNREFUSED : EPROTOTYPE;
     if (err) {
       ec = errno_code(err);
       return;
@@ -119,7 +119,9 @@ void UnixSocket::connect(const Address& address, Io& io, std::error_code& ec) {
   for (;;) {
     int err = 0;
     auto target_base = core.unix_ns.lookup(checked.path(), err);
-    if (target_base && target_base->type != type) err = ECONNREFUSED;
+    // unix_find_bsd: a path of another type is EPROTOTYPE; an abstract name is looked up with
+    // its type, so it is not found.
+    if (target_base && target_base->type != type) err = checked.is_abstract() ? ECONNREFUSED : EPROTOTYPE;
     auto target = std::static_pointer_cast<UnixSocket>(target_base);
     if (!err && !target->listening_) err = ECONNREFUSED;
     if (err) {
@@ -231,7 +233,7 @@ std::size_t UnixSocket::send_dgram(std::string_view data, const std::string* to_
     if (to_name) {
       int err = 0;
       auto t = core.unix_ns.lookup(*to_name, err);
-      if (t && t->type != SOCK_DGRAM) err = EPROTOTYPE;
+      if (t && t->type != SOCK_DGRAM) err = (!to_name->empty() && (*to_name)[0] == '\0') ? ECONNREFUSED : EPROTOTYPE;
       if (err) {
         ec = errno_code(err);
         return 0;
