@@ -15,7 +15,8 @@ Items that no scenario can exercise on Linux (Windows-only methods and constants
 family, the Python type object ``SocketType``) are listed as not applicable, with the reason.
 
 The seed document is looked up in this order: --seed, $SOCKSIM_SEED, docs/seed/socket-module.rst,
-../shared/seed/socket-module.rst.
+../shared/seed/socket-module.rst. Each time it is read, the list of items is stored in
+tools/seed_items.json, which serves where the document is not at hand (a fresh clone).
 
 Usage (from the repository root):
   python3 tools/coverage.py            write docs/coverage.md
@@ -36,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEED = ROOT / "docs" / "seed" / "socket-module.rst"
 FALLBACK_SEED = ROOT.parent / "shared" / "seed" / "socket-module.rst"
+ITEMS_CACHE = ROOT / "tools" / "seed_items.json"
 DEFAULT_SCENARIOS = ROOT / "scenarios"
 DEFAULT_OUTPUT = ROOT / "docs" / "coverage.md"
 COMMAND = "python3 tools/coverage.py"
@@ -268,11 +270,19 @@ def main(argv: list[str]) -> int:
     candidates = [args.seed] if args.seed else [
         Path(p) for p in (os.environ.get("SOCKSIM_SEED"), DEFAULT_SEED, FALLBACK_SEED) if p]
     seed = next((c for c in candidates if c.exists()), None)
-    if seed is None:
+    if seed is not None:
+        items = parse_seed(seed)
+        cache = json.dumps([{"name": it.name, "kind": it.kind, "line": it.line} for it in items], indent=1) + "\n"
+        if not args.check and (not ITEMS_CACHE.exists() or ITEMS_CACHE.read_text(encoding="utf-8") != cache):
+            ITEMS_CACHE.write_text(cache, encoding="utf-8")
+    elif ITEMS_CACHE.exists():
+        seed = Path("socket-module.rst")
+        items = [Item(name=d["name"], kind=d["kind"], line=d["line"])
+                 for d in json.loads(ITEMS_CACHE.read_text(encoding="utf-8"))]
+    else:
         print("coverage: seed document not found (looked at " + ", ".join(map(str, candidates))
-              + "); pass --seed or set SOCKSIM_SEED", file=sys.stderr)
+              + f") and no {ITEMS_CACHE}; pass --seed or set SOCKSIM_SEED", file=sys.stderr)
         return 2
-    items = parse_seed(seed)
     scenarios = load_scenarios(args.scenarios)
     compute(items, scenarios)
     label = "socket-module.rst" if seed.name == "socket-module.rst" else str(seed)
