@@ -96,7 +96,7 @@ void RealNetwork::do_sleep(Clock duration, std::error_code& ec) {
     return;
   }
   if (duration <= Clock::zero()) return;
-  const auto deadline = realnet::SteadyClock::now() + std::chrono::duration_cast<realnet::SteadyClock::duration>(duration);
+  const realnet::Deadline deadline = realnet::deadline_after(std::chrono::duration<double>(duration).count());
   ec = realnet::wait_fd(*state_, -1, 0, deadline);
   if (ec == make_error_code(errc::timeout)) ec.clear();
 }
@@ -132,7 +132,8 @@ int RealNetwork::do_poll(std::vector<PollEntry>& entries, Seconds timeout, std::
     timespec ts{};
     const timespec* tsp = nullptr;
     if (deadline) {
-      ts = realnet::to_timespec(std::max(*deadline - realnet::SteadyClock::now(), realnet::SteadyClock::duration::zero()));
+      const auto left = *deadline - realnet::SteadyClock::now();
+      ts = realnet::to_timespec(std::max(left, realnet::SteadyClock::duration::zero()));
       tsp = &ts;
     }
     const int r = ::ppoll(fds.data(), fds.size(), tsp, nullptr);

@@ -200,7 +200,8 @@ TEST(RealBackend, DestroyingTheNetworkEndsTasksStillBlocked) {
     Socket l = net->socket();
     l.bind(Address::inet("127.0.0.1", 0));
     l.listen(1);
-    Task t = net->spawn("forever", [&, listener = std::make_shared<Socket>(std::move(l))] { listener->accept(task_ec); });
+    auto listener = std::make_shared<Socket>(std::move(l));
+    Task t = net->spawn("forever", [&task_ec, listener] { listener->accept(task_ec); });
     // The handle is dropped without join; the network cancels and joins on destruction.
   }
   EXPECT_EQ(task_ec, errno_code(ECANCELED));
