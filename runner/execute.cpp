@@ -277,7 +277,9 @@ Outcome RunContext::execute(const Step& step, const json& args) {
   } catch (const RunFailure& f) {
     return Outcome::of_failure(f.message);
   } catch (const socksim::Error& e) {
-    return Outcome::of_error(e.code(), e.what());
+    Outcome o = Outcome::of_error(e.code(), step.op);
+    o.message = e.what();  // already "<op>: <reason>"
+    return o;
   } catch (const socksim::ValueError& e) {
     Outcome o = Outcome::of_error(make_error_code(errc::value_error), step.op);
     o.message = e.what();
