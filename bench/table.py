@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Prints the table of a bench_socksim run from its Google Benchmark JSON files.
+
+    table.py RESULT.json [MORE.json ...]
+
+Rows: workload, sim, real, sim/real, the limit where one applies, the target of the benchmark
+issue and whether the run meets it. Figures are taken as measured (wall time, counters); a
+figure that was not measured (no sim in the build, a size the descriptor limit left out, an
+error) is shown as such and its target as "n/a".
+"""
+
+import json
+import re
+import sys
+
+SUFFIX = re.compile(r"^(real_time|iterations:\d+|min_time:[\d.]+s?|repeats:\d+|threads:\d+)$")
+UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def base_name(name):
+    """'pingpong/sim/min_time:1.000/real_time' -> 'pingpong/sim'."""
+    return "/".join(p for p in name.split("/") if not SUFFIX.match(p))
+
+
+def load(paths):
+    runs, context = {}, {}
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        context = context or data.get("context", {})
+        for b in data.get("benchmarks", []):
+            if b.get("run_type", "iteration") != "iteration":
+                continue
+            runs[base_name(b["name"])] = b
+    return runs, context
+
+
+def si(value, unit=""):
+    for factor, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= factor:
+            return f"{value / factor:.3g}{prefix}{unit}"
+    return f"{value:.3g}{unit}"
+
+
+def duration(ns):
+    for factor, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "us")):
+        if ns >= factor:
+            return f"{ns / factor:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+class Table:
+    def __init__(self, runs):
+        self.runs = runs
+        self.rows = []
+        self.verdicts = []
+
+    def get(self, name):
+        b = self.runs.get(name)
+        if b is None or b.get("error_occurred"):
+            return None
+        return b
+
+    def counter(self, name, key):
+        b = self.get(name)
+        return None if b is None or key not in b else float(b[key])
+
+    def time_ns(self, name):
+        """Wall time of one iteration, in ns."""
+        b = self.get(name)
+        return None if b is None else float(b["real_time"]) * UNIT_NS[b.get("time_unit", "ns")]
+
+    def missing(self, name):
+        b = self.runs.get(name)
+        if b is None:
+            return "not measured"
+        return "error: " + b.get("error_message", "?")
+
+    def cell(self, name, value, fmt):
+        return fmt(value) if value is not None else self.missing(name)
+
+    def row(self, workload, sim="", real="", ratio="", limit="", target="", ok=None):
+        result = "n/a" if ok is None else ("pass" if ok else "FAIL")
+        if target == "":
+            result = ""
+        self.rows.append([workload, sim, real, ratio, limit, target, result])
+        if target:
+            self.verdicts.append(result)
+
+    def print(self):
+        header = ["workload", "sim", "real", "sim/real", "limit", "target", "result"]
+        widths = [max(len(str(r[i])) for r in self.rows + [header]) for i in range(len(header))]
+        line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
+        print(line)
+        print("-" * len(line))
+        for r in self.rows:
+            print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+def ratio_text(a, b):
+    return f"{a / b:.3g}x" if a is not None and b else ""
+
+
+def build(runs):
+    t = Table(runs)
+
+    # ping-pong and the real backend's overhead over raw POSIX.
+    sim = t.counter("pingpong/sim", "round_trips/s")
+    real = t.counter("pingpong/real", "round_trips/s")
+    raw = t.counter("pingpong/raw_posix", "round_trips/s")
+    t.row("ping-pong 64 B (round trips/s)", t.cell("pingpong/sim", sim, si), t.cell("pingpong/real", real, si),
+          ratio_text(sim, real), "raw POSIX " + t.cell("pingpong/raw_posix", raw, si), "sim >= 100x real",
+          None if sim is None or real is None else sim >= 100 * real)
+    real_ns, raw_ns = t.time_ns("pingpong/real"), t.time_ns("pingpong/raw_posix")
+    t.row("ping-pong: real backend vs raw POSIX (time/round trip)", "",
+          t.cell("pingpong/real", real_ns, duration), "", "raw POSIX " + t.cell("pingpong/raw_posix", raw_ns, duration),
+          "real <= 1.10x raw", None if real_ns is None or raw_ns is None else real_ns <= 1.10 * raw_ns)
+
+    sim = t.counter("churn/sim", "cycles/s")
+    real = t.counter("churn/real", "cycles/s")
+    t.row("churn connect/accept/close (cycles/s)", t.cell("churn/sim", sim, si), t.cell("churn/real", real, si),
+          ratio_text(sim, real), "", "sim >= 50x real", None if sim is None or real is None else sim >= 50 * real)
+
+    sim = t.counter("bulk/sim", "bytes/s")
+    real = t.counter("bulk/real", "bytes/s")
+    mem = t.counter("bulk/memcpy", "bytes/s")
+    gbs = lambda v: f"{v / 1e9:.3g} GB/s"
+    t.row("bulk one way (bytes/s)", t.cell("bulk/sim", sim, gbs), t.cell("bulk/real", real, gbs), ratio_text(sim, real),
+          "memcpy " + t.cell("bulk/memcpy", mem, gbs), "sim >= 1/3 memcpy",
+          None if sim is None or mem is None else sim >= mem / 3)
+
+    sim = t.counter("udp/sim", "datagrams/s")
+    real = t.counter("udp/real", "datagrams/s")
+    t.row("UDP 64 B echo (datagrams/s)", t.cell("udp/sim", sim, si), t.cell("udp/real", real, si), ratio_text(sim, real))
+
+    for name in sorted(n for n in runs if n.startswith("timeouts/")):
+        wall = t.time_ns(name)
+        vpw = t.counter(name, "virtual_per_wall")
+        calls = t.counter(name, "recv_calls/s")
+        label = "timeouts, one task" if name.endswith("/serial") else f"timeouts, {name.rsplit('_', 1)[-1]} tasks"
+        sim_text = t.cell(name, wall, duration)
+        if vpw is not None:
+            sim_text += f" wall (virtual {si(vpw)}x faster)"
+        target, ok = "", None
+        if name.endswith("/serial"):
+            target, ok = "< 50 ms wall", None if wall is None else wall < 50e6
+        t.row(f"{label}: recv x 30 s ({si(calls * wall / 1e9) if calls and wall else '?'} calls)", sim_text,
+              "n/a (sim only)", "", "", target, ok)
+
+    sw, fiber = t.time_ns("switch/sim"), t.time_ns("switch/boost_context")
+    # Two switches per iteration in both.
+    t.row("task switch (sleep(0) between two tasks)", t.cell("switch/sim", sw / 2 if sw else None, duration), "n/a",
+          "", "Boost.Context " + t.cell("switch/boost_context", fiber / 2 if fiber else None, duration))
+
+    on, off = t.time_ns("pingpong/sim_trace"), t.time_ns("pingpong/sim")
+    t.row("trace on vs off (ping-pong time)",
+          f"{(on / off - 1) * 100:+.1f}%" if on and off else t.missing("pingpong/sim_trace" if not on else "pingpong/sim"),
+          "n/a", "", "", "trace on costs <= 25%", None if not on or not off else on <= 1.25 * off)
+
+    # Scale rows follow the sim's sizes; real stands beside the nearest size its descriptor limit
+    # allowed (its largest, when within 10% below the sim's N), and has rows of its own otherwise.
+    scale_sizes = lambda backend: sorted(int(n.rsplit("/", 1)[1]) for n in runs if n.startswith(f"scale/{backend}/"))
+    sim_sizes, real_sizes = scale_sizes("sim"), scale_sizes("real")
+    pairs, used = [], set()
+    for n in sim_sizes:
+        near = [r for r in real_sizes if 0.9 * n <= r <= n]
+        pairs.append((n, near[-1] if near else None))
+        used.update(near[-1:])
+    pairs += [(None, r) for r in real_sizes if r not in used]
+    pairs.sort(key=lambda p: p[0] if p[0] is not None else p[1])
+    for sn, rn in pairs:
+        n = sn if sn is not None else rn
+        s_name, r_name = f"scale/sim/{sn}", f"scale/real/{rn}"
+        note = f" (N={rn})" if rn is not None and sn is not None and rn != sn else ""
+        sim, real = t.counter(s_name, "round_trips/s"), t.counter(r_name, "round_trips/s")
+        t.row(f"scale N={n}: ping-pong among N (round trips/s)", t.cell(s_name, sim, si),
+              t.cell(r_name, real, si) + (note if real is not None else ""), ratio_text(sim, real))
+        sb, rb = t.counter(s_name, "bytes_per_conn"), t.counter(r_name, "bytes_per_conn")
+        sm, rm = t.counter(s_name, "rss_mib"), t.counter(r_name, "rss_mib")
+        mib = lambda v: f", RSS {v:.0f} MiB"
+        t.row(f"scale N={n}: RSS growth per connection (real: user space only)",
+              t.cell(s_name, sb, lambda v: f"{v:.0f} B") + (mib(sm) if sm is not None else ""),
+              t.cell(r_name, rb, lambda v: f"{v:.0f} B") + (mib(rm) if rm is not None else ""))
+    sizes = sim_sizes
+    if sizes:
+        big = f"scale/sim/{max(sizes)}"
+        rss = t.counter(big, "rss_mib")
+        t.row(f"scale: RSS with {max(sizes)} sim connections", t.cell(big, rss, lambda v: f"{v:.0f} MiB"), "", "", "",
+              "100000 in <= 512 MiB", None if rss is None or max(sizes) < 100000 else rss <= 512)
+        lo, hi = t.time_ns(f"scale/sim/{min(sizes)}"), t.time_ns(big)
+        t.row(f"scale: sim ping-pong time, N={max(sizes)} vs N={min(sizes)}",
+              f"{(hi / lo - 1) * 100:+.1f}%" if lo and hi else "not measured", "", "", "",
+              "within +-20% up to 100000",
+              None if not lo or not hi or max(sizes) < 100000 else 0.8 <= hi / lo <= 1.2)
+    return t
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    runs, context = load(argv[1:])
+    t = build(runs)
+    load_avg = context.get("load_avg", [])
+    cpus = context.get("num_cpus", "?")
+    print(f"socksim benchmarks: {context.get('socksim_profile', '?')} profile, {cpus} CPUs at "
+          f"{context.get('mhz_per_cpu', '?')} MHz, load average at start "
+          f"{', '.join(f'{x:.2f}' for x in load_avg) or '?'}; {context.get('date', '')}")
+    if load_avg and isinstance(cpus, int) and load_avg[0] > cpus:
+        print("note: the machine was busy (load average above its CPU count): wall times are inflated.")
+    print()
+    t.print()
+    passed = sum(v == "pass" for v in t.verdicts)
+    failed = sum(v == "FAIL" for v in t.verdicts)
+    print(f"\ntargets: {passed} pass, {failed} fail, {len(t.verdicts) - passed - failed} not measured")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
