@@ -26,10 +26,11 @@ void churn(benchmark::State& state, Network& net);
 // into another; the receiver acknowledges each volume with one byte. Counter: bytes/s.
 void bulk(benchmark::State& state, Network& net, std::size_t volume);
 
-// `calls` recv calls per iteration, each on a UDP socket with a 30 s timeout that expires, spread
-// over `tasks` tasks (1: all in the root, one after another). Counters: recv_calls/s,
-// virtual_s (virtual seconds per iteration), virtual_per_wall.
-void timeouts(benchmark::State& state, Network& net, int calls, int tasks);
+// `calls` recv calls per iteration, each on a UDP socket with a timeout of `timeout_s` seconds
+// that expires, spread over `tasks` tasks (1: all in the root, one after another). Counters:
+// recv_calls/s, calls (per iteration), virtual_s (virtual seconds per iteration),
+// virtual_per_wall.
+void timeouts(benchmark::State& state, Network& net, int calls, int tasks, double timeout_s = 30.0);
 
 // 64-byte UDP datagrams, sendto/recvfrom, echoed by a server task. Counter: datagrams/s (each
 // datagram sent and received once; two per round trip).
