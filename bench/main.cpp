@@ -228,6 +228,8 @@ int main(int argc, char** argv) {
   const rlim_t fd_limit = socksim::bench::raise_fd_limit();
   benchmark::AddCustomContext("socksim_profile", profile.name);
   benchmark::AddCustomContext("fd_limit", std::to_string(fd_limit));
+  // The source tree measured, when the caller says (scripts/run-bench: the git commit).
+  if (const char* tree = std::getenv("SOCKSIM_BENCH_TREE")) benchmark::AddCustomContext("socksim_tree", tree);
   socksim::bench::register_all(profile, fd_limit);
   benchmark::Initialize(&args_count, args.data());
   if (benchmark::ReportUnrecognizedArguments(args_count, args.data())) return 1;

@@ -111,7 +111,7 @@ def ratio_text(a, b):
     return f"{a / b:.3g}x" if a is not None and b else ""
 
 
-def build(runs):
+def build(runs, fd_limit=None):
     t = Table(runs)
 
     # ping-pong and the real backend's overhead over raw POSIX.
@@ -192,14 +192,19 @@ def build(runs):
         s_name, r_name = f"scale/sim/{sn}", f"scale/real/{rn}"
         note = f" (N={rn})" if rn is not None and sn is not None and rn != sn else ""
         sim, real = t.counter(s_name, "round_trips/s"), t.counter(r_name, "round_trips/s")
-        t.row(f"scale N={n}: ping-pong among N (round trips/s)", t.cell(s_name, sim, si),
-              t.cell(r_name, real, si) + (note if real is not None else ""), ratio_text(sim, real))
+        real_text = t.cell(r_name, real, si) + (note if real is not None else "")
+        if rn is None and fd_limit and 2 * n + 64 > fd_limit:
+            real_text = f"n/a (RLIMIT_NOFILE {fd_limit})"
+        t.row(f"scale N={n}: ping-pong among N (round trips/s)", t.cell(s_name, sim, si), real_text,
+              ratio_text(sim, real))
         sb, rb = t.counter(s_name, "bytes_per_conn"), t.counter(r_name, "bytes_per_conn")
         sm, rm = t.counter(s_name, "rss_mib"), t.counter(r_name, "rss_mib")
         mib = lambda v: f", RSS {v:.0f} MiB"
+        real_text = t.cell(r_name, rb, lambda v: f"{v:.0f} B") + (mib(rm) if rm is not None else "")
+        if rn is None and fd_limit and 2 * n + 64 > fd_limit:
+            real_text = "n/a"
         t.row(f"scale N={n}: RSS growth per connection (real: user space only)",
-              t.cell(s_name, sb, lambda v: f"{v:.0f} B") + (mib(sm) if sm is not None else ""),
-              t.cell(r_name, rb, lambda v: f"{v:.0f} B") + (mib(rm) if rm is not None else ""))
+              t.cell(s_name, sb, lambda v: f"{v:.0f} B") + (mib(sm) if sm is not None else ""), real_text)
     sizes = sim_sizes
     if sizes:
         big = f"scale/sim/{max(sizes)}"
@@ -219,12 +224,18 @@ def main(argv):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     runs, context = load(argv[1:])
-    t = build(runs)
+    try:
+        fd_limit = int(context.get("fd_limit", ""))
+    except ValueError:
+        fd_limit = None
+    t = build(runs, fd_limit)
     load_avg = context.get("load_avg", [])
     cpus = context.get("num_cpus", "?")
     print(f"socksim benchmarks: {context.get('socksim_profile', '?')} profile, {cpus} CPUs at "
           f"{context.get('mhz_per_cpu', '?')} MHz, load average at start "
           f"{', '.join(f'{x:.2f}' for x in load_avg) or '?'}; {context.get('date', '')}")
+    if context.get("socksim_tree"):
+        print(f"tree: {context['socksim_tree']}")
     if load_avg and isinstance(cpus, int) and load_avg[0] > cpus:
         print("note: the machine was busy (load average above its CPU count): wall times are inflated.")
     if context.get("socksim_profile") == "smoke":
