@@ -5,8 +5,8 @@
 // calls it cares about with ON_CALL / EXPECT_CALL and verifies what it means to verify.
 //
 //   socksim::SimNetwork sim;
-//   socksim::MockNetwork net;
-//   net.DelegateTo(sim);
+//   testing::NiceMock<socksim::MockNetwork> net;
+//   net.DelegateToSim(sim);
 //   EXPECT_CALL(net, do_gethostbyname_ex("db.internal", testing::_))
 //       .WillOnce(socksim::FailWith<socksim::HostEntry>(socksim::herror_code(2)));
 //
@@ -19,6 +19,7 @@
 
 #include "socksim/network.hpp"
 #include "socksim/real.hpp"
+#include "socksim/sim.hpp"
 #include "socksim/socket.hpp"
 
 namespace socksim {
@@ -150,9 +151,13 @@ class MockNetwork : public Network {
   MOCK_METHOD(void, do_cancel, (), (noexcept, override));
 
   // Every hook goes to `fake` (a SimNetwork, a RealNetwork, ...) unless a test says otherwise.
-  // The fake must outlive the mock.
+  // The fake must outlive the mock. setdefaulttimeout on the mock is passed on to the fake, so
+  // that the sockets its accept() makes take the value too.
   void DelegateTo(Network& fake) {
     Network* f = &fake;
+    fake_ = f;
+    std::error_code ignored;
+    f->setdefaulttimeout(getdefaulttimeout(), ignored);
     ON_CALL(*this, do_socket).WillByDefault([f](int family, int type, int proto, std::error_code& ec) {
       return f->socket(family, type, proto, ec).impl();
     });
@@ -218,8 +223,30 @@ class MockNetwork : public Network {
     DelegateTo(*real_);
   }
 
+  // Delegates to `sim`, which must outlive the mock.
+  void DelegateToSim(SimNetwork& sim) { DelegateTo(sim); }
+
+  // Delegates to a SimNetwork the mock owns, made from `config`; returns it (for its trace, its
+  // hosts, add_record, ...).
+  SimNetwork& DelegateToSim(SimNetwork::Config config) {
+    sim_ = std::make_unique<SimNetwork>(std::move(config));
+    DelegateTo(*sim_);
+    return *sim_;
+  }
+
+  // The network the hooks go to by default (nullptr before DelegateTo*).
+  Network* fake() const noexcept { return fake_; }
+
+ protected:
+  void do_setdefaulttimeout(Seconds timeout) noexcept override {
+    std::error_code ignored;  // the mock's own setdefaulttimeout has validated `timeout`
+    if (fake_ != nullptr) fake_->setdefaulttimeout(timeout, ignored);
+  }
+
  private:
+  Network* fake_ = nullptr;
   std::unique_ptr<RealNetwork> real_;
+  std::unique_ptr<SimNetwork> sim_;
 };
 
 }  // namespace socksim
