@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -39,7 +40,9 @@ struct CliRun {
 };
 
 CliRun run_cli(const std::string& args) {
-  const fs::path err_file = fs::path(::testing::TempDir()) / "socksim_bad_corpus_stderr";
+  // One file per process: ctest runs the cases of this suite in parallel processes.
+  const fs::path err_file =
+      fs::path(::testing::TempDir()) / ("socksim_bad_corpus_stderr." + std::to_string(::getpid()));
   const std::string cmd = std::string("cd '") + SOCKSIM_BAD_DIR + "' && '" + SOCKSIM_CLI + "' " + args + " 2>'" +
                           err_file.string() + "'";
   CliRun r;
@@ -51,6 +54,8 @@ CliRun run_cli(const std::string& args) {
   const int st = ::pclose(p);
   r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   r.err = slurp(err_file);
+  std::error_code ignored;
+  fs::remove(err_file, ignored);
   return r;
 }
 
