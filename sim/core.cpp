@@ -43,6 +43,7 @@ Core::Core(SimNetwork::Config cfg)
       sched(clock, rng, [this] { drain(); }),
       resolver(with_hosts(config)) {
   sched.set_random(config.random_schedule);
+  trace.set_enabled(config.trace);
   sched.set_stack_size(config.stack_size);
   std::vector<Ip> local_addrs;
   std::vector<std::string> local_aliases;

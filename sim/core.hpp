@@ -83,7 +83,8 @@ class Core {
 
   // ---- trace ----
   void trace_event(TraceLine& line) { trace.emit(line); }
-  TraceLine line(std::string_view ev) const { return TraceLine(now(), current_task(), ev); }
+  TraceLine line(std::string_view ev) const { return TraceLine(now(), current_task(), ev, trace.enabled()); }
+  bool tracing() const noexcept { return trace.enabled(); }
 
  private:
   struct LinkState {

@@ -44,6 +44,15 @@ Ip Ip::v4(std::uint32_t host_order) {
 }
 
 std::string Ip::to_string() const {
+  if (family == AF_INET) {
+    std::string out;
+    out.reserve(15);
+    for (int i = 0; i < 4; ++i) {
+      if (i) out += '.';
+      out += std::to_string(bytes[static_cast<std::size_t>(i)]);
+    }
+    return out;
+  }
   char buf[INET6_ADDRSTRLEN] = {};
   if (family != AF_INET && family != AF_INET6) return "";
   ::inet_ntop(family, bytes.data(), buf, sizeof buf);

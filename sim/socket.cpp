@@ -105,6 +105,10 @@ class Call {
   }
   ~Call() {
     if (!ok_) return;
+    if (!core_.tracing()) {
+      core_.drain();
+      return;
+    }
     TraceLine line = core_.line("call");
     line.str("op", op_).num("fd", fd_);
     if (!detail_.empty()) line.str("arg", detail_);
@@ -120,7 +124,9 @@ class Call {
     has_ret_ = true;
     ret_ = v;
   }
-  void arg(std::string s) { detail_ = std::move(s); }
+  void arg(const std::string& s) {
+    if (core_.tracing()) detail_ = s;
+  }
 
  private:
   Core& core_;
@@ -181,14 +187,14 @@ std::shared_ptr<SocketImpl> SimSocketImpl::accept(Address& peer, std::error_code
 void SimSocketImpl::bind(const Address& address, std::error_code& ec) {
   Call call(*core_, "bind", fd_, ec);
   if (!call.ok()) return;
-  call.arg(address.to_string());
+  if (core_->tracing()) call.arg(address.to_string());
   sock_->bind(address, ec);
 }
 
 void SimSocketImpl::connect(const Address& address, std::error_code& ec) {
   Call call(*core_, "connect", fd_, ec);
   if (!call.ok()) return;
-  call.arg(address.to_string());
+  if (core_->tracing()) call.arg(address.to_string());
   Io io = this->io("connect", 0);
   sock_->connect(address, io, ec);
 }
@@ -208,7 +214,7 @@ Address SimSocketImpl::getsockname(std::error_code& ec) {
 int SimSocketImpl::getsockopt(int level, int optname, std::error_code& ec) {
   Call call(*core_, "getsockopt", fd_, ec);
   if (!call.ok()) return 0;
-  call.arg(std::to_string(level) + "/" + std::to_string(optname));
+  if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname));
   std::string bytes = sock_->getsockopt(level, optname, sizeof(int), ec);
   if (ec) return 0;
   unsigned char b[4] = {0, 0, 0, 0};
@@ -223,7 +229,7 @@ int SimSocketImpl::getsockopt(int level, int optname, std::error_code& ec) {
 std::string SimSocketImpl::getsockopt(int level, int optname, std::size_t buflen, std::error_code& ec) {
   Call call(*core_, "getsockopt", fd_, ec);
   if (!call.ok()) return {};
-  call.arg(std::to_string(level) + "/" + std::to_string(optname) + "/" + std::to_string(buflen));
+  if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname) + "/" + std::to_string(buflen));
   auto out = sock_->getsockopt(level, optname, buflen, ec);
   if (!ec) call.ret(static_cast<long long>(out.size()));
   return out;
@@ -232,14 +238,14 @@ std::string SimSocketImpl::getsockopt(int level, int optname, std::size_t buflen
 void SimSocketImpl::listen(int backlog, std::error_code& ec) {
   Call call(*core_, "listen", fd_, ec);
   if (!call.ok()) return;
-  call.arg(std::to_string(backlog));
+  if (core_->tracing()) call.arg(std::to_string(backlog));
   sock_->listen(backlog, ec);
 }
 
 std::size_t SimSocketImpl::recv_into(std::span<char> buffer, int flags, Address* from, std::error_code& ec) {
   Call call(*core_, from ? "recvfrom" : "recv", fd_, ec);
   if (!call.ok()) return 0;
-  call.arg(std::to_string(buffer.size()) + "/" + std::to_string(flags));
+  if (core_->tracing()) call.arg(std::to_string(buffer.size()) + "/" + std::to_string(flags));
   Io io = this->io(from ? "recvfrom" : "recv", flags);
   const std::size_t n = sock_->recv(buffer, flags, from, io, ec);
   if (!ec) call.ret(static_cast<long long>(n));
@@ -249,7 +255,7 @@ std::size_t SimSocketImpl::recv_into(std::span<char> buffer, int flags, Address*
 std::size_t SimSocketImpl::send(std::string_view data, int flags, const Address* to, std::error_code& ec) {
   Call call(*core_, to ? "sendto" : "send", fd_, ec);
   if (!call.ok()) return 0;
-  call.arg(std::to_string(data.size()) + "/" + std::to_string(flags) + (to ? " " + to->to_string() : ""));
+  if (core_->tracing()) call.arg(std::to_string(data.size()) + "/" + std::to_string(flags) + (to ? " " + to->to_string() : ""));
   Io io = this->io(to ? "sendto" : "send", flags);
   const std::size_t n = sock_->send(data, flags, to, io, ec);
   if (!ec) call.ret(static_cast<long long>(n));
@@ -259,7 +265,7 @@ std::size_t SimSocketImpl::send(std::string_view data, int flags, const Address*
 std::size_t SimSocketImpl::sendall(std::string_view data, int flags, std::error_code& ec) {
   Call call(*core_, "sendall", fd_, ec);
   if (!call.ok()) return 0;
-  call.arg(std::to_string(data.size()) + "/" + std::to_string(flags));
+  if (core_->tracing()) call.arg(std::to_string(data.size()) + "/" + std::to_string(flags));
   // The timeout bounds the whole call; each send may accept part of the data.
   Io io = this->io("sendall", flags);
   std::size_t total = 0;
@@ -278,7 +284,7 @@ void SimSocketImpl::settimeout(Seconds timeout) { timeout_ = timeout; }
 void SimSocketImpl::setsockopt(int level, int optname, int value, std::error_code& ec) {
   Call call(*core_, "setsockopt", fd_, ec);
   if (!call.ok()) return;
-  call.arg(std::to_string(level) + "/" + std::to_string(optname) + "=" + std::to_string(value));
+  if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname) + "=" + std::to_string(value));
   const auto u = static_cast<std::uint32_t>(value);
   const char bytes[4] = {static_cast<char>(u & 0xff), static_cast<char>((u >> 8) & 0xff),
                          static_cast<char>((u >> 16) & 0xff), static_cast<char>((u >> 24) & 0xff)};
@@ -288,14 +294,14 @@ void SimSocketImpl::setsockopt(int level, int optname, int value, std::error_cod
 void SimSocketImpl::setsockopt(int level, int optname, std::string_view value, std::error_code& ec) {
   Call call(*core_, "setsockopt", fd_, ec);
   if (!call.ok()) return;
-  call.arg(std::to_string(level) + "/" + std::to_string(optname) + " len " + std::to_string(value.size()));
+  if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname) + " len " + std::to_string(value.size()));
   sock_->setsockopt(level, optname, value, ec);
 }
 
 void SimSocketImpl::shutdown(int how, std::error_code& ec) {
   Call call(*core_, "shutdown", fd_, ec);
   if (!call.ok()) return;
-  call.arg(std::to_string(how));
+  if (core_->tracing()) call.arg(std::to_string(how));
   if (how < SHUT_RD || how > SHUT_RDWR) {
     ec = errno_code(EINVAL);
     return;

@@ -78,9 +78,11 @@ bool TcpSocket::connected_state() const noexcept {
 
 void TcpSocket::set_state(TcpState next) {
   if (next == state_) return;
-  TraceLine line = core.line("tcp");
-  line.str("sock", describe()).str("from", to_string(state_)).str("to", to_string(next));
-  core.trace_event(line);
+  if (core.tracing()) {
+    TraceLine line = core.line("tcp");
+    line.str("sock", describe()).str("from", to_string(state_)).str("to", to_string(next));
+    core.trace_event(line);
+  }
   const TcpState prev = state_;
   state_ = next;
   if (timer_ && prev != next) {
@@ -132,7 +134,7 @@ void TcpSocket::output(unsigned flags, std::string data) {
   p.from = host;
   p.bytes = seg.data.size();
   p.proto = "tcp";
-  p.what = seg.describe();
+  if (core.tracing()) p.what = seg.describe();
   if ((flags & TcpSegment::SYN) && !(flags & TcpSegment::ACK)) {
     // The SYN finds its listener where it arrives.
     Host* dst = core.route(*host, remote_.ip);
@@ -169,7 +171,7 @@ void TcpSocket::reply_rst(Core& c, Host& from_host, const TcpSegment& to_this, c
   p.from = &from_host;
   p.to = to->host;
   p.proto = "tcp";
-  p.what = rst.describe();
+  if (c.tracing()) p.what = rst.describe();
   std::weak_ptr<TcpSocket> target = to;
   c.transmit(p, [rst, target] {
     if (auto t = target.lock()) t->on_segment(rst, nullptr);

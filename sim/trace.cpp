@@ -6,6 +6,13 @@ namespace socksim::sim {
 void Trace::append_json_string(std::string& out, std::string_view s) {
   static const char hex[] = "0123456789abcdef";
   out += '"';
+  bool plain = true;
+  for (unsigned char c : s) plain = plain && c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  if (plain) {
+    out.append(s.data(), s.size());
+    out += '"';
+    return;
+  }
   for (unsigned char c : s) {
     switch (c) {
       case '"': out += "\\\""; break;
@@ -26,8 +33,9 @@ void Trace::append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-TraceLine::TraceLine(std::int64_t t, std::string_view task, std::string_view ev) {
-  s_.reserve(128);
+TraceLine::TraceLine(std::int64_t t, std::string_view task, std::string_view ev, bool active) : active_(active) {
+  if (!active_) return;
+  s_.reserve(160);
   s_ += "{\"t\":";
   s_ += std::to_string(t);
   str("task", task);
@@ -41,12 +49,14 @@ void TraceLine::key(std::string_view k) {
 }
 
 TraceLine& TraceLine::num(std::string_view k, long long value) {
+  if (!active_) return *this;
   key(k);
   s_ += std::to_string(value);
   return *this;
 }
 
 TraceLine& TraceLine::str(std::string_view k, std::string_view value) {
+  if (!active_) return *this;
   key(k);
   Trace::append_json_string(s_, value);
   return *this;
@@ -58,6 +68,7 @@ std::string TraceLine::finish() {
 }
 
 void Trace::emit(TraceLine& line) {
+  if (!line.active()) return;
   const std::string s = line.finish();
   for (unsigned char c : s) {
     hash_ ^= c;

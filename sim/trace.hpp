@@ -14,7 +14,9 @@ namespace socksim::sim {
 
 class TraceLine {
  public:
-  TraceLine(std::int64_t t, std::string_view task, std::string_view ev);
+  // An inactive line (tracing off) ignores everything written to it.
+  TraceLine(std::int64_t t, std::string_view task, std::string_view ev, bool active = true);
+  bool active() const noexcept { return active_; }
   TraceLine& num(std::string_view key, long long value);
   TraceLine& str(std::string_view key, std::string_view value);
   const std::string& text() { return s_; }
@@ -23,12 +25,16 @@ class TraceLine {
  private:
   void key(std::string_view k);
   std::string s_;
+  bool active_ = true;
 };
 
 class Trace {
  public:
   void emit(TraceLine& line);
   void set_output(std::ostream* out) noexcept { out_ = out; }
+  // Off: no line is made, the hash stays at its initial value (for speed).
+  void set_enabled(bool on) noexcept { enabled_ = on; }
+  bool enabled() const noexcept { return enabled_; }
   std::uint64_t hash() const noexcept { return hash_; }
   std::uint64_t lines() const noexcept { return lines_; }
 
@@ -36,6 +42,7 @@ class Trace {
 
  private:
   std::ostream* out_ = nullptr;
+  bool enabled_ = true;
   std::uint64_t hash_ = 14695981039346656037ULL;
   std::uint64_t lines_ = 0;
 };

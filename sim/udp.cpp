@@ -170,7 +170,7 @@ std::size_t UdpSocket::send_to(std::string_view data, const Endpoint& dst_in, st
     p.to = target;
     p.bytes = data.size();
     p.proto = "udp";
-    p.what = src.to_string() + " > " + dst.to_string() + " len " + std::to_string(data.size());
+    if (core.tracing()) p.what = src.to_string() + " > " + dst.to_string() + " len " + std::to_string(data.size());
     Core* c = &core;
     Host* from_host = host;
     std::string payload(data);
@@ -198,7 +198,7 @@ std::size_t UdpSocket::send_to(std::string_view data, const Endpoint& dst_in, st
         icmp.from = target;
         icmp.to = from_host;
         icmp.proto = "icmp";
-        icmp.what = "port unreachable " + dst.to_string();
+        if (c->tracing()) icmp.what = "port unreachable " + dst.to_string();
         c->transmit(icmp, [me, dst] {
           if (auto s = me.lock()) static_cast<UdpSocket*>(s.get())->on_unreachable(dst);
         });
