@@ -206,6 +206,12 @@ def build(runs, fd_limit=None):
             real_text = f"n/a (RLIMIT_NOFILE {fd_limit})"
         t.row(f"scale N={n}: ping-pong among N (round trips/s)", t.cell(s_name, sim, si), real_text,
               ratio_text(sim, real))
+        cpu = t.cpu_ns(s_name)
+        t.row(f"scale N={n}: sim CPU time per round trip; setup wall time per connection",
+              t.cell(s_name, cpu, duration) + "; " + t.cell(s_name, t.counter(s_name, "setup_us_per_conn"),
+                                                          lambda v: duration(v * 1e3)),
+              ("" if rn is None else "-; " + t.cell(r_name, t.counter(r_name, "setup_us_per_conn"),
+                                                     lambda v: duration(v * 1e3))))
         sb, rb = t.counter(s_name, "bytes_per_conn"), t.counter(r_name, "bytes_per_conn")
         sm, rm = t.counter(s_name, "rss_mib"), t.counter(r_name, "rss_mib")
         mib = lambda v: f", RSS {v:.0f} MiB"

@@ -261,6 +261,7 @@ void scale(benchmark::State& state, Network& net, int n) {
   std::vector<Socket> clients, servers;
   clients.reserve(static_cast<std::size_t>(n));
   servers.reserve(static_cast<std::size_t>(n));
+  const auto setup0 = std::chrono::steady_clock::now();
   int host = 2, port = kLowPort;
   auto next_port = [&] {
     if (++port > kHighPort) {
@@ -282,6 +283,7 @@ void scale(benchmark::State& state, Network& net, int n) {
     servers.push_back(listener.accept().first);
     clients.push_back(std::move(c));
   }
+  const std::chrono::duration<double> setup = std::chrono::steady_clock::now() - setup0;
   const std::size_t rss1 = rss_bytes();
   Peer server(net, "echo", [&] {
     Message buf;
@@ -307,6 +309,7 @@ void scale(benchmark::State& state, Network& net, int n) {
   clients.clear();
   state.counters["round_trips/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["connections"] = benchmark::Counter(n);
+  state.counters["setup_us_per_conn"] = benchmark::Counter(setup.count() * 1e6 / n);
   state.counters["rss_mib"] = benchmark::Counter(static_cast<double>(rss1) / (1024.0 * 1024.0));
   state.counters["bytes_per_conn"] =
       benchmark::Counter((static_cast<double>(rss1) - static_cast<double>(rss0)) / static_cast<double>(n));

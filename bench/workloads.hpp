@@ -38,7 +38,8 @@ void udp(benchmark::State& state, Network& net);
 
 // `n` established TCP connections; each iteration is one 64-byte ping-pong on the next connection
 // in turn (round robin over all n). Counters: round_trips/s, rss_mib (the process's RSS once the
-// connections exist), bytes_per_conn (RSS growth / n; a connection is both of its ends).
+// connections exist), bytes_per_conn (RSS growth / n; a connection is both of its ends),
+// setup_us_per_conn (wall time to establish them / n).
 void scale(benchmark::State& state, Network& net, int n);
 
 // Two tasks taking turns through sleep(0), which yields to the other ready task. Counter:
