@@ -114,16 +114,20 @@ bool Core::guard(std::error_code& ec) const {
 
 int Core::open_fd(const std::shared_ptr<SimSocket>& sock) {
   // The lowest free number from 3, as Linux hands them out (0-2 are the standard streams).
-  int fd = 3;
-  for (const auto& [n, s] : fds_) {
-    if (n != fd) break;
-    ++fd;
+  int fd;
+  if (!free_fds_.empty()) {
+    fd = *free_fds_.begin();
+    free_fds_.erase(free_fds_.begin());
+  } else {
+    fd = next_fd_++;
   }
   fds_[fd] = sock;
   return fd;
 }
 
-void Core::close_fd(int fd) { fds_.erase(fd); }
+void Core::close_fd(int fd) {
+  if (fds_.erase(fd)) free_fds_.insert(fd);
+}
 
 std::shared_ptr<SimSocket> Core::socket_of_fd(int fd) const {
   auto it = fds_.find(fd);

@@ -98,6 +98,8 @@ class Core {
   std::size_t immediate_head_ = 0;
   bool draining_ = false;
   std::map<int, std::weak_ptr<SimSocket>> fds_;
+  std::set<int> free_fds_;  // below next_fd_ and not in fds_
+  int next_fd_ = 3;
   std::map<SimSocket*, std::shared_ptr<SimSocket>> kept_;
   std::vector<std::shared_ptr<SimSocket>> let_go_;
 };

@@ -94,8 +94,7 @@ int PortTable::bind(PortBinding* b, Rng& rng, Ephemeral mode) {
         if ((port & 1) != parity) continue;
         // An ephemeral port is one nobody holds at all (simpler than Linux, which lets
         // connections with different peers share a local port).
-        auto it = ports_.find(port);
-        if (it == ports_.end() || it->second.empty()) {
+        if (!held_[static_cast<std::size_t>(port)]) {
           found = port;
           break;
         }
@@ -109,6 +108,7 @@ int PortTable::bind(PortBinding* b, Rng& rng, Ephemeral mode) {
     b->port = found;
   }
   ports_[b->port].push_back(b);
+  held_[static_cast<std::size_t>(b->port)] = 1;
   b->bound = true;
   ++count_;
   return 0;
@@ -116,6 +116,7 @@ int PortTable::bind(PortBinding* b, Rng& rng, Ephemeral mode) {
 
 void PortTable::attach(PortBinding* b) {
   ports_[b->port].push_back(b);
+  held_[static_cast<std::size_t>(b->port)] = 1;
   b->bound = true;
   ++count_;
 }
@@ -126,7 +127,10 @@ void PortTable::unbind(PortBinding* b) {
   if (it != ports_.end()) {
     auto& v = it->second;
     v.erase(std::remove(v.begin(), v.end(), b), v.end());
-    if (v.empty()) ports_.erase(it);
+    if (v.empty()) {
+      ports_.erase(it);
+      held_[static_cast<std::size_t>(b->port)] = 0;
+    }
   }
   b->bound = false;
   b->listening = false;

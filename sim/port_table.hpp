@@ -14,6 +14,7 @@
 
 #include <map>
 #include <vector>
+#include <vector>
 
 #include "ip.hpp"
 #include "rng.hpp"
@@ -61,6 +62,7 @@ class PortTable {
  private:
   bool conflicts(const PortBinding& b, int port) const;
   std::map<int, std::vector<PortBinding*>> ports_;
+  std::vector<unsigned char> held_ = std::vector<unsigned char>(65536, 0);  // ports_ has the port
   std::size_t count_ = 0;
 };
 
