@@ -349,7 +349,9 @@ class SimRun {
     std::ostringstream out;
     out << "socksim: seed " << choice_.seed << " (" << to_string(choice_.source) << ")\n";
     out << "socksim: replay: " << ReplayCommand(choice_.seed, full_name_) << "\n";
-    if (net_) {
+    if (net_ && !net_->config().trace) {
+      out << "socksim: trace: off (SimNetwork::Config::trace is false)\n";
+    } else if (net_) {
       char hash[19];
       std::snprintf(hash, sizeof hash, "0x%016llx", static_cast<unsigned long long>(net_->trace_hash()));
       const auto kept = ring_.lines();
@@ -362,6 +364,8 @@ class SimRun {
         out << "; the last " << kept.size() << " of " << ring_.total() << ":\n";
       }
       for (const auto& line : kept) out << "  " << line << "\n";
+    }
+    if (net_) {
       const std::string deadlock = net_->deadlock_report();
       if (!deadlock.empty()) out << "socksim: deadlock: " << deadlock << (deadlock.ends_with('\n') ? "" : "\n");
     }

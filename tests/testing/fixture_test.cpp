@@ -269,4 +269,21 @@ TEST_F(Report, IncludesTheDeadlockReport) {
       << FailureReport();
 }
 
+class TraceOff : public SimTest {
+ protected:
+  socksim::SimNetwork::Config MakeConfig(std::uint64_t seed) override {
+    auto config = SimTest::MakeConfig(seed);
+    config.trace = false;
+    return config;
+  }
+};
+
+TEST_F(TraceOff, ReportSaysSo) {
+  exchange(net(), 1);
+  EXPECT_TRUE(trace_tail().lines().empty());
+  const std::string report = FailureReport();
+  EXPECT_NE(report.find("\nsocksim: trace: off (SimNetwork::Config::trace is false)\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("socksim: replay: "), std::string::npos) << report;
+}
+
 }  // namespace
