@@ -3,7 +3,8 @@
 //   bench_socksim [--socksim_profile=full|quick|smoke] [Google Benchmark flags]
 //
 // Benchmark names are <workload>/<backend>[/<size>]: backends "real" (RealNetwork) and "sim"
-// (SimNetwork, when the sim library is built), "sim_trace" (the sim writing its trace lines);
+// (SimNetwork in its default configuration, when the sim library is built), "sim_notrace" (its
+// trace switched off), "sim_trace" (its trace lines written out);
 // floors "raw_posix", "memcpy", "boost_context". The profile picks sizes and run times:
 //   full   the sizes, five runs of 0.3 s per benchmark (the table takes the fastest),
 //          scale up to 100k connections;
@@ -143,8 +144,15 @@ void register_all(const Profile& p, rlim_t fd_limit) {
   for (const Backend& b : backends()) add_workload(p, "pingpong/" + b.name, b.make, pingpong);
   add(p, "pingpong/raw_posix", raw_posix_pingpong);
 #ifdef SOCKSIM_BENCH_HAVE_SIM
-  // The sim with trace recording on: every line written out (to /dev/null: the cost of
-  // producing and writing them, not of a disk).
+  // The sim's trace: "sim" is the default configuration (the trace kept as a hash, no lines
+  // written); beside it the trace switched off (Config::trace = false) and the trace written out
+  // line by line (to /dev/null: the cost of producing and writing the lines, not of a disk).
+  const MakeNetwork sim_notrace = [] {
+    SimNetwork::Config config;
+    config.trace = false;
+    return std::unique_ptr<Network>(std::make_unique<SimNetwork>(config));
+  };
+  add_workload(p, "pingpong/sim_notrace", sim_notrace, pingpong);
   add_workload(
       p, "pingpong/sim_trace",
       [] {
@@ -156,6 +164,9 @@ void register_all(const Profile& p, rlim_t fd_limit) {
 #endif
 
   for (const Backend& b : backends()) add_workload(p, "churn/" + b.name, b.make, churn);
+#ifdef SOCKSIM_BENCH_HAVE_SIM
+  add_workload(p, "churn/sim_notrace", sim_notrace, churn);
+#endif
 
   const std::size_t volume = p.bulk_volume;
   for (const Backend& b : backends())
