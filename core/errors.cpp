@@ -3,6 +3,7 @@
 
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "socksim/constants.hpp"
 
@@ -64,6 +65,8 @@ class HerrorCategory final : public std::error_category {
   }
 };
 
+thread_local std::string error_detail;
+
 std::string with_context(const char* context, const std::error_code& ec) {
   std::string out = context ? context : "";
   if (!out.empty()) out += ": ";
@@ -97,7 +100,11 @@ void throw_error(const std::error_code& ec, const char* context) {
   if (cat == socksim_category()) {
     switch (static_cast<errc>(ec.value())) {
       case errc::timeout: throw Timeout(what);
-      case errc::deadlock: throw Deadlock(what.empty() ? ec.message() : what);
+      case errc::deadlock: {
+        std::string message = with_context(context, ec);
+        if (!error_detail.empty()) message = what + ": " + std::exchange(error_detail, {});
+        throw Deadlock(message);
+      }
       case errc::value_error: throw ValueError(with_context(context, ec));
       case errc::overflow_error: throw OverflowError(with_context(context, ec));
       case errc::type_error: throw TypeError(with_context(context, ec));
@@ -106,6 +113,8 @@ void throw_error(const std::error_code& ec, const char* context) {
   }
   throw Error(ec, what);
 }
+
+void set_error_detail(std::string detail) { error_detail = std::move(detail); }
 
 std::string error_name(const std::error_code& ec) {
   if (!ec) return "";

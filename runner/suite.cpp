@@ -116,8 +116,13 @@ ScenarioReport run_one(const Scenario& sc, const SuiteOptions& options) {
   ScenarioReport report;
   report.name = sc.name;
   report.file = sc.file;
-  const std::string unique = make_unique_token();
   const auto backends = backends_of(options.backend);
+  // $unique must be unique machine-wide wherever the real backend runs (abstract AF_UNIX names
+  // are shared by every process). The sim alone has no one to collide with, and there the token
+  // is derived from the scenario and its seed, so that a --trace of the same seed and files is
+  // the same bytes.
+  const bool sim_only = backends.size() == 1 && backends.front() == "sim";
+  const std::string unique = sim_only ? "socksim-sim-" + std::to_string(seed_for(sc, options)) : make_unique_token();
   for (const auto& backend : backends) {
     BackendResult r;
     r.backend = backend;

@@ -154,6 +154,7 @@ std::shared_ptr<TaskRec> Scheduler::spawn(std::string name, Host* host, std::fun
                         if (!next) {
                           // Deadlock: the root is parked; it gets the report.
                           deadlock_report_ = make_deadlock_report();
+                          socksim::set_error_detail(deadlock_report_);
                           wake(root_.get(), Wake::deadlock);
                           next = pop_ready();
                         }
@@ -271,6 +272,7 @@ Wake Scheduler::wait(std::span<WaitQueue* const> queues, std::optional<Nanos> de
   TaskRec* next = pick_next();
   if (!next) {
     deadlock_report_ = make_deadlock_report();
+    socksim::set_error_detail(deadlock_report_);
     if (self->root) {
       unregister(self);
       self->waiting = false;

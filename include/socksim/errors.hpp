@@ -69,7 +69,13 @@ class Timeout : public Error {
 // call it waits in and the socket.
 class Deadlock : public Error {
  public:
-  explicit Deadlock(const std::string& what) : Error(make_error_code(errc::deadlock), what) {}
+  // `report` is the whole message (the sim's deadlock report); empty gives the category's text.
+  explicit Deadlock(const std::string& report)
+      : Error(make_error_code(errc::deadlock)), message_(report.empty() ? code().message() : report) {}
+  const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  std::string message_;
 };
 
 // The Python built-ins the seed's functions raise for bad arguments.
@@ -89,6 +95,11 @@ class TypeError : public std::invalid_argument {
 // Throws the exception that matches `ec`'s category (see the file comment); `context` names the
 // operation ("connect", "getaddrinfo", ...) and leads the message. Does nothing when !ec.
 void throw_error(const std::error_code& ec, const char* context);
+
+// A backend may attach a longer explanation to the error it is about to report on this thread
+// (the sim's deadlock report, naming every task and what it waits for); the next throw_error of
+// that condition on this thread puts it in the exception's message.
+void set_error_detail(std::string detail);
 
 // The name of an error for reports: "ECONNREFUSED", "timeout", "gaierror:EAI_NONAME",
 // "herror:HOST_NOT_FOUND", "value_error", ... (the scenario format's spelling).
