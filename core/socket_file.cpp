@@ -129,45 +129,41 @@ SocketFile::~SocketFile() {
   if (buf_->open()) (void)buf_->flush_out();
 }
 
-std::string SocketFile::read(long long size, std::error_code& ec) {
-  ec.clear();
-  buf_->clear_error();
+namespace {
+// Reads up to `size` bytes (all, when negative) from `buf`, stopping after a '\n' when
+// `line` is set; fewer only at EOF or on an error, which `buf.error()` then tells.
+template <typename Buf>
+std::string read_from(Buf& buf, long long size, bool line) {
   std::string out;
   while (size < 0 || out.size() < static_cast<std::size_t>(size)) {
-    auto avail = buf_->available();
+    auto avail = buf.available();
     if (avail.empty()) {
-      if (!buf_->fill()) break;
+      if (!buf.fill()) break;
       continue;
     }
-    const std::size_t take =
-        size < 0 ? avail.size() : std::min(avail.size(), static_cast<std::size_t>(size) - out.size());
+    std::size_t take = avail.size();
+    if (size >= 0) take = std::min(take, static_cast<std::size_t>(size) - out.size());
+    const auto nl = line ? avail.substr(0, take).find('\n') : std::string_view::npos;
+    if (nl != std::string_view::npos) take = nl + 1;
     out.append(avail.substr(0, take));
-    buf_->consume(take);
+    buf.consume(take);
+    if (nl != std::string_view::npos) break;
   }
+  return out;
+}
+}  // namespace
+
+std::string SocketFile::read(long long size, std::error_code& ec) {
+  buf_->clear_error();
+  std::string out = read_from(*buf_, size, false);
   ec = buf_->error();
   if (ec) setstate(std::ios::badbit);
   return out;
 }
 
 std::string SocketFile::readline(long long size, std::error_code& ec) {
-  ec.clear();
   buf_->clear_error();
-  std::string out;
-  while (size < 0 || out.size() < static_cast<std::size_t>(size)) {
-    auto avail = buf_->available();
-    if (avail.empty()) {
-      if (!buf_->fill()) break;
-      continue;
-    }
-    std::size_t take = avail.size();
-    if (size >= 0) take = std::min(take, static_cast<std::size_t>(size) - out.size());
-    const auto nl = avail.substr(0, take).find('\n');
-    const bool line_done = nl != std::string_view::npos;
-    if (line_done) take = nl + 1;
-    out.append(avail.substr(0, take));
-    buf_->consume(take);
-    if (line_done) break;
-  }
+  std::string out = read_from(*buf_, size, true);
   ec = buf_->error();
   if (ec) setstate(std::ios::badbit);
   return out;

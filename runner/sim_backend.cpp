@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runner/backends.hpp"
+#include "runner/json_source.hpp"
 #include "socksim/sim.hpp"
 
 namespace socksim::runner {
@@ -31,7 +32,7 @@ class SectionReader {
     for (const auto& [k, v] : j.items()) {
       bool known = false;
       for (const char* key : keys) known = known || k == key;
-      if (!known) return fail(ptr + "/" + escape(k), "unknown key \"" + k + "\" in the sim section");
+      if (!known) return fail(pointer_append(ptr, k), "unknown key \"" + k + "\" in the sim section");
     }
     return true;
   }
@@ -65,19 +66,6 @@ class SectionReader {
     if (v < lo || v > hi) return fail(ptr, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
     out = v;
     return true;
-  }
-
-  static std::string escape(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-      if (c == '~')
-        out += "~0";
-      else if (c == '/')
-        out += "~1";
-      else
-        out += c;
-    }
-    return out;
   }
 
  private:
