@@ -11,6 +11,7 @@
 
 #include "clock.hpp"
 #include "dns.hpp"
+#include "faults.hpp"
 #include "host.hpp"
 #include "rng.hpp"
 #include "scheduler.hpp"
@@ -50,6 +51,8 @@ class Core {
   std::map<std::string, std::unique_ptr<Host>> hosts;  // by name
   Host* default_host = nullptr;
   Seconds default_timeout;
+  // The fault rules; consulted only where a descriptor's call enters the sim (socket.cpp).
+  Faults faults;
 
   Nanos now() const noexcept { return clock.now(); }
   Host& current_host() noexcept;

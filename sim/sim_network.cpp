@@ -74,6 +74,10 @@ bool SimNetwork::set_trace_file(const std::string& path) {
 std::string SimNetwork::deadlock_report() const { return core_->sched.deadlock_report(); }
 std::size_t SimNetwork::live_tasks() const noexcept { return core_->sched.live_tasks(); }
 
+FaultId SimNetwork::add_fault(FaultRule rule) { return core_->faults.add(std::move(rule)); }
+bool SimNetwork::remove_fault(FaultId id) { return core_->faults.remove(id); }
+void SimNetwork::clear_faults() noexcept { core_->faults.clear(); }
+
 void SimNetwork::add_record(DnsRecord record) { core_->resolver.add_record(std::move(record)); }
 void SimNetwork::remove_record(const std::string& name) { core_->resolver.remove_record(name); }
 

@@ -95,13 +95,22 @@ Address SimSocket::to_address(const Endpoint& ep) const {
 
 namespace {
 
-// One traced call: checks the calling thread and cancellation first, and afterwards writes the
-// trace line and delivers what the call sent.
+// One traced call: checks the calling thread first, then asks the fault rules for their verdict
+// (the one place they are consulted: a failing call does not reach the socket, a capped one sees
+// a shorter buffer), and afterwards writes the trace line and delivers what the call sent.
 class Call {
  public:
   Call(Core& core, const char* op, int fd, std::error_code& ec) : core_(core), op_(op), fd_(fd), ec_(ec) {
     ec.clear();
     ok_ = core.guard(ec);
+    if (!ok_ || core.faults.empty()) return;
+    verdict_ = core.faults.consult(op, fd);
+    for (const auto& f : verdict_.fired) {
+      TraceLine line = core.line("fault");
+      line.num("rule", static_cast<long long>(f.id)).str("op", op).num("fd", fd).str("fault", f.what);
+      core.trace_event(line);
+    }
+    if (verdict_.error) ec = errno_code(verdict_.error);
   }
   ~Call() {
     if (!ok_) return;
@@ -119,7 +128,10 @@ class Call {
     core_.trace_event(line);
     core_.drain();
   }
-  bool ok() const noexcept { return ok_; }
+  // The call may go on (the thread is right and no rule failed it).
+  bool ok() const noexcept { return ok_ && verdict_.error == 0; }
+  // The most bytes the call may send or receive.
+  std::size_t cap() const noexcept { return verdict_.cap; }
   void ret(long long v) {
     has_ret_ = true;
     ret_ = v;
@@ -137,6 +149,7 @@ class Call {
   bool has_ret_ = false;
   long long ret_ = 0;
   std::string detail_;
+  Verdict verdict_;
 };
 
 }  // namespace
@@ -247,6 +260,7 @@ std::size_t SimSocketImpl::recv_into(std::span<char> buffer, int flags, Address*
   if (!call.ok()) return 0;
   if (core_->tracing()) call.arg(std::to_string(buffer.size()) + "/" + std::to_string(flags));
   Io io = this->io(from ? "recvfrom" : "recv", flags);
+  if (buffer.size() > call.cap()) buffer = buffer.first(call.cap());
   const std::size_t n = sock_->recv(buffer, flags, from, io, ec);
   if (!ec) call.ret(static_cast<long long>(n));
   return ec ? 0 : n;
@@ -257,7 +271,8 @@ std::size_t SimSocketImpl::send(std::string_view data, int flags, const Address*
   if (!call.ok()) return 0;
   if (core_->tracing()) call.arg(std::to_string(data.size()) + "/" + std::to_string(flags) + (to ? " " + to->to_string() : ""));
   Io io = this->io(to ? "sendto" : "send", flags);
-  const std::size_t n = sock_->send(data, flags, to, io, ec);
+  // A capped send is short on a byte stream only: a datagram goes whole or not at all.
+  const std::size_t n = sock_->send(sock_->type == SOCK_STREAM ? data.substr(0, call.cap()) : data, flags, to, io, ec);
   if (!ec) call.ret(static_cast<long long>(n));
   return ec ? 0 : n;
 }
@@ -270,7 +285,9 @@ std::size_t SimSocketImpl::sendall(std::string_view data, int flags, std::error_
   Io io = this->io("sendall", flags);
   std::size_t total = 0;
   while (total < data.size()) {
-    const std::size_t n = sock_->send(data.substr(total), flags, nullptr, io, ec);
+    const std::string_view rest = data.substr(total);
+    const std::string_view part = sock_->type == SOCK_STREAM ? rest.substr(0, call.cap()) : rest;
+    const std::size_t n = sock_->send(part, flags, nullptr, io, ec);
     if (ec) break;
     total += n;
     core_->drain();  // between two sends the peer takes what it can

@@ -36,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "socksim/faults.hpp"
 #include "socksim/network.hpp"
 #include "socksim/sim_dns.hpp"
 
@@ -111,6 +112,13 @@ class SimNetwork final : public Network {
   bool set_trace_file(const std::string& path);
   std::uint64_t trace_hash() const noexcept;
   std::uint64_t trace_lines() const noexcept;
+
+  // Fault rules (socksim/faults.hpp), applied to the socket calls made from now on.
+  // add_fault throws std::invalid_argument for a rule that cannot fire; remove_fault returns
+  // false for an unknown id.
+  FaultId add_fault(FaultRule rule);
+  bool remove_fault(FaultId id);
+  void clear_faults() noexcept;
 
   // The report of the last deadlock: every task, the call it waits in and on which socket.
   std::string deadlock_report() const;
