@@ -8,6 +8,7 @@
 
 #include "runner/backends.hpp"
 #include "runner/json_source.hpp"
+#include "socksim/constants.hpp"
 #include "socksim/sim.hpp"
 
 namespace socksim::runner {
@@ -72,9 +73,63 @@ class SectionReader {
   BackendError& err_;
 };
 
-bool read_section(const json& sim, SimNetwork::Config& config, BackendError& err) {
+// One entry of "faults": {"fd": N (optional), and one of "send_cap": N, "recv_cap": N,
+// "fail_call": {"op", "nth", "error", "times"}}.
+bool read_fault(SectionReader& r, const json& j, const std::string& p, std::vector<FaultRule>& out) {
+  if (!r.object_keys(j, p, {"fd", "send_cap", "recv_cap", "fail_call"})) return false;
+  const int actions = static_cast<int>(j.contains("send_cap")) + static_cast<int>(j.contains("recv_cap")) +
+                      static_cast<int>(j.contains("fail_call"));
+  if (actions != 1) return r.fail(p, "a fault needs exactly one of \"send_cap\", \"recv_cap\" and \"fail_call\"");
+  FaultRule::Action action;
+  long long n = 0;
+  if (j.contains("send_cap")) {
+    if (!r.integer(j["send_cap"], p + "/send_cap", 1, (1LL << 62), n)) return false;
+    action = fault::send_cap{static_cast<std::size_t>(n)};
+  } else if (j.contains("recv_cap")) {
+    if (!r.integer(j["recv_cap"], p + "/recv_cap", 1, (1LL << 62), n)) return false;
+    action = fault::recv_cap{static_cast<std::size_t>(n)};
+  } else {
+    const std::string q = p + "/fail_call";
+    const json& f = j["fail_call"];
+    if (!r.object_keys(f, q, {"op", "nth", "error", "times"})) return false;
+    fault::fail_call call;
+    if (!f.contains("op") || !f.contains("error")) return r.fail(q, "fail_call needs \"op\" and \"error\"");
+    if (!r.string(f["op"], q + "/op", call.op)) return false;
+    if (call.op != "send" && call.op != "recv" && call.op != "connect" && call.op != "accept")
+      return r.fail(q + "/op", "must be \"send\", \"recv\", \"connect\" or \"accept\"");
+    std::string name;
+    if (!r.string(f["error"], q + "/error", name)) return false;
+    const auto value = errno_value(name);
+    if (!value || *value <= 0) return r.fail(q + "/error", "must be an errno name such as \"EINTR\"");
+    call.error = *value;
+    if (f.contains("nth")) {
+      if (!r.integer(f["nth"], q + "/nth", 1, (1LL << 62), n)) return false;
+      call.nth = static_cast<std::uint64_t>(n);
+    }
+    if (f.contains("times")) {
+      if (!r.integer(f["times"], q + "/times", 1, (1LL << 62), n)) return false;
+      call.times = static_cast<std::uint64_t>(n);
+    }
+    action = std::move(call);
+  }
+  if (j.contains("fd")) {
+    if (!r.integer(j["fd"], p + "/fd", 0, 1 << 30, n)) return false;
+    out.emplace_back(static_cast<int>(n), std::move(action));
+  } else {
+    out.emplace_back(std::move(action));
+  }
+  return true;
+}
+
+bool read_section(const json& sim, SimNetwork::Config& config, std::vector<FaultRule>& faults, BackendError& err) {
   SectionReader r(err);
-  if (!r.object_keys(sim, "", {"seed", "hosts", "root_host", "dns", "links", "random_schedule"})) return false;
+  if (!r.object_keys(sim, "", {"seed", "hosts", "root_host", "dns", "links", "random_schedule", "faults"}))
+    return false;
+  if (auto it = sim.find("faults"); it != sim.end()) {
+    if (!it->is_array()) return r.fail("/faults", "must be an array of faults");
+    for (std::size_t i = 0; i < it->size(); ++i)
+      if (!read_fault(r, (*it)[i], "/faults/" + std::to_string(i), faults)) return false;
+  }
   if (auto it = sim.find("hosts"); it != sim.end()) {
     if (!it->is_array()) return r.fail("/hosts", "must be an array of hosts");
     for (std::size_t i = 0; i < it->size(); ++i) {
@@ -172,7 +227,8 @@ bool read_section(const json& sim, SimNetwork::Config& config, BackendError& err
 std::unique_ptr<Network> make_sim(const json& sim, std::uint64_t seed, const BackendOptions& options,
                                   BackendError& err) {
   SimNetwork::Config config;
-  if (!read_section(sim, config, err)) return nullptr;
+  std::vector<FaultRule> faults;
+  if (!read_section(sim, config, faults, err)) return nullptr;
   config.seed = seed;
   std::unique_ptr<SimNetwork> net;
   try {
@@ -184,6 +240,7 @@ std::unique_ptr<Network> make_sim(const json& sim, std::uint64_t seed, const Bac
     err.message = e.what();
     return nullptr;
   }
+  for (auto& rule : faults) net->add_fault(std::move(rule));
   if (!options.validating && !options.trace_path.empty()) {
     if (!net->set_trace_file(options.trace_path)) {
       err.pointer = "";
