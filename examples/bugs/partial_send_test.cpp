@@ -1,0 +1,106 @@
+// examples/bugs/partial_send_test.cpp - the client that ignores send()'s count: a scripted short
+// send shows the truncated upload, socksim::explore with the "chunking" profile finds it on its
+// own, and the fix survives 10,000 seeds.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "bug_test_support.hpp"
+#include "partial_send.hpp"
+#include "socksim/explore.hpp"
+#include "socksim/sim.hpp"
+#include "socksim/testing.hpp"
+
+namespace {
+
+using bugs::partial_send::receive_upload;
+using bugs::partial_send::upload;
+using bugs::partial_send::upload_buggy;
+using bugs::testing::listen_on_loopback;
+using socksim::FaultRule;
+namespace fault = socksim::fault;
+
+using Upload = std::function<void(socksim::Network&, const socksim::Address&, std::string_view)>;
+
+// 300 bytes: "0000 0001 0002 ..." (each number and its space).
+std::string blob() {
+  std::string data;
+  for (int i = 0; data.size() < 300; ++i) data += std::to_string(10000 + i).substr(1) + " ";
+  return data.substr(0, 300);
+}
+
+// One upload through `client`; throws when the server did not get exactly what was sent.
+socksim::ExploreBody upload_checked(Upload client) {
+  return [client](socksim::SimNetwork& net) {
+    auto listener = listen_on_loopback(net);
+    std::string received;
+    auto server = net.spawn("server", [&] { received = receive_upload(listener); });
+    const std::string data = blob();
+    client(net, listener.getsockname(), data);
+    server.join();
+    if (received != data) {
+      throw std::runtime_error("the server got " + std::to_string(received.size()) + " of " +
+                               std::to_string(data.size()) + " bytes");
+    }
+  };
+}
+
+// --- a scripted fault ------------------------------------------------------------------------
+
+class PartialSendTest : public socksim::testing::SimTest {};
+
+TEST_F(PartialSendTest, ShortSendTruncatesTheUpload) {
+  net().add_fault(FaultRule(fault::send_cap{100}));  // every send takes at most 100 bytes
+  auto listener = listen_on_loopback(net());
+  std::string received;
+  auto server = net().spawn("server", [&] { received = receive_upload(listener); });
+  upload_buggy(net(), listener.getsockname(), blob());
+  server.join();
+  EXPECT_EQ(received, blob().substr(0, 100));  // the other 200 bytes were never sent
+}
+
+TEST_F(PartialSendTest, FixedClientSendsEverything) {
+  net().add_fault(FaultRule(fault::send_cap{100}));
+  auto listener = listen_on_loopback(net());
+  std::string received;
+  auto server = net().spawn("server", [&] { received = receive_upload(listener); });
+  upload(net(), listener.getsockname(), blob());
+  server.join();
+  EXPECT_EQ(received, blob());
+}
+
+// --- exploration -----------------------------------------------------------------------------
+
+TEST(PartialSendExplore, ChunkingFindsTheBug) {
+  const auto body = upload_checked(upload_buggy);
+  socksim::ExploreOptions options;
+  options.profile = "chunking";
+  options.seeds = 50;
+  const auto result = socksim::explore(body, options);
+  ASSERT_TRUE(result.failed) << "50 seeds of short sends did not truncate one upload";
+  EXPECT_THAT(result.error, ::testing::HasSubstr("of 300 bytes"));
+  EXPECT_FALSE(result.faults.empty());
+  EXPECT_THAT(result.report(), ::testing::HasSubstr(std::to_string(result.seed)));
+  std::cout << result.report();
+
+  const auto again = socksim::replay(body, result.seed, result.faults);
+  EXPECT_TRUE(again.failed);
+  EXPECT_EQ(again.error, result.error);
+  EXPECT_EQ(again.trace_hash, result.trace_hash);
+}
+
+TEST(PartialSendExplore, FixSurvivesTheSweep) {
+  const std::uint64_t seeds = bugs::testing::sweep_seeds();
+  socksim::ExploreOptions options;
+  options.profile = "chunking";
+  options.seeds = seeds;
+  const auto result = socksim::explore(upload_checked(upload), options);
+  EXPECT_FALSE(result.failed) << result.report();
+  EXPECT_EQ(result.runs, seeds);
+}
+
+}  // namespace
