@@ -86,10 +86,16 @@ TEST_F(EintrRetryTest, FixedClientRetriesOnlyTheInterruptedCall) {
 
 TEST_F(EintrRetryTest, InterruptedConnectIsFatalToTheBuggyClient) {
   auto listener = listen_on_loopback(net());
-  net().add_fault(FaultRule(fault::fail_call{"connect", 1, EINTR}));
+  net().add_fault(FaultRule(fault::fail_point{1, EINTR}));  // the first I/O call fails with EINTR
   EXPECT_THAT([&] { eintr::connect_buggy(net(), listener.getsockname()); },
               socksim::testing::ThrowsSocketError(EINTR));
-  EXPECT_NO_THROW(eintr::connect(net(), listener.getsockname()));  // a fresh socket, a second attempt
+}
+
+TEST_F(EintrRetryTest, FixedClientConnectsAgainOnAFreshSocket) {
+  auto listener = listen_on_loopback(net());
+  net().add_fault(FaultRule(fault::fail_point{1, EINTR}));
+  auto c = eintr::connect(net(), listener.getsockname());  // the second attempt connects
+  EXPECT_EQ(c.socket.getpeername(), listener.getsockname());
 }
 
 // --- exploration -----------------------------------------------------------------------------
@@ -119,6 +125,21 @@ TEST(EintrRetryExplore, FixSurvivesTheSweep) {
   const auto result = socksim::explore(counting_checked(fixed_client), options);
   EXPECT_FALSE(result.failed) << result.report();
   EXPECT_EQ(result.runs, seeds);
+}
+
+// --- fault-point enumeration: every call of the run interrupted in turn --------------------------
+
+TEST(EintrRetryFaultPoints, EveryCallInterruptedInTurn) {
+  socksim::FaultPointOptions options;
+  options.errors = {EINTR, EAGAIN};
+
+  const auto buggy = socksim::enumerate_fault_points(counting_checked(buggy_client), options);
+  ASSERT_TRUE(buggy.failed);
+  std::cout << buggy.report();
+
+  const auto fixed = socksim::enumerate_fault_points(counting_checked(fixed_client), options);
+  EXPECT_FALSE(fixed.failed) << fixed.report();
+  EXPECT_GT(fixed.runs, 20u);  // the fault-free run, then two runs for each of its I/O calls
 }
 
 }  // namespace

@@ -87,6 +87,61 @@ TEST_F(NoTimeoutTest, FixedClientGivesUpWithinItsBudget) {
   EXPECT_EQ(net().now(), kBudget);
 }
 
+// --- a partition, and the path healing ----------------------------------------------------------
+
+// Two hosts; the test runs on "client", the server on "server".
+class PartitionTest : public socksim::testing::SimTest {
+ protected:
+  socksim::SimNetwork::Config MakeConfig(std::uint64_t seed) override {
+    auto config = SimTest::MakeConfig(seed);
+    config.hosts = {{"client", {"10.0.0.1"}, {}}, {"server", {"10.0.0.2"}, {}}};
+    config.root_host = "client";
+    return config;
+  }
+
+  // Starts the greeting server on host "server"; returns its address.
+  socksim::Address start_server() {
+    int port = 0;
+    server_ = net().spawn_on("server", "server", [this, &port] {
+      auto listener = listen_on_any(net());
+      port = listener.getsockname().port();
+      serve_greetings(listener, 1);
+    });
+    return socksim::Address::inet("10.0.0.2", port);  // the task ran up to its accept()
+  }
+
+  socksim::Task server_;
+
+ private:
+  static socksim::Socket listen_on_any(socksim::Network& net) {
+    auto listener = net.socket();
+    listener.bind(socksim::Address::inet("0.0.0.0", 0));
+    listener.listen(4);
+    return listener;
+  }
+};
+
+TEST_F(PartitionTest, HeldPacketsGoOnWhenThePathHeals) {
+  const auto server = start_server();
+  // Cut the path both ways; packets wait (hold) instead of being lost.
+  const auto cut = net().add_fault(FaultRule(socksim::Path{"client", "server", true}, fault::partition{true}));
+  auto healer = net().spawn("healer", [&] {
+    net().sleep(5s);
+    net().remove_fault(cut);  // heal: what waited goes on, in order
+  });
+  EXPECT_EQ(greet(net(), server, 10s), "hi");
+  EXPECT_EQ(net().now(), 5s);
+  healer.join();
+  server_.join();
+}
+
+TEST_F(PartitionTest, FixedClientGivesUpDuringAPartition) {
+  const auto server = start_server();
+  net().add_fault(FaultRule(socksim::Path{"client", "server", true}, fault::partition{}));
+  EXPECT_EQ(greet(net(), server, kBudget), std::nullopt);
+  EXPECT_EQ(net().now(), kBudget);
+}
+
 // --- exploration -----------------------------------------------------------------------------
 
 TEST(NoTimeoutExplore, TimeoutsProfileFindsTheBug) {

@@ -4,10 +4,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "bug_test_support.hpp"
 #include "partial_send.hpp"
@@ -71,6 +73,41 @@ TEST_F(PartialSendTest, FixedClientSendsEverything) {
   upload(net(), listener.getsockname(), blob());
   server.join();
   EXPECT_EQ(received, blob());
+}
+
+// --- stream faults: what the sender cannot see ------------------------------------------------
+
+// The connection is reset after 100 bytes: the server reads them, then ECONNRESET. The client's
+// send() had already taken all 300 bytes, so it finished without an error: only an answer from
+// the server could tell it whether the upload arrived.
+TEST_F(PartialSendTest, ResetAfterSomeBytes) {
+  net().add_fault(FaultRule(fault::reset_after{100}));
+  auto listener = listen_on_loopback(net());
+  std::string received;
+  std::error_code error;
+  auto server = net().spawn("server", [&] {
+    auto [conn, peer] = listener.accept();
+    for (;;) {
+      const std::string chunk = conn.recv(4096, 0, error);
+      if (error || chunk.empty()) break;
+      received += chunk;
+    }
+  });
+  upload(net(), listener.getsockname(), blob());  // no error here
+  server.join();
+  EXPECT_EQ(received, blob().substr(0, 100));
+  EXPECT_THAT(error, socksim::testing::HasErrno(ECONNRESET));
+}
+
+// The stream ends (a FIN) after 100 bytes: the server sees an upload that looks complete.
+TEST_F(PartialSendTest, EndOfStreamAfterSomeBytes) {
+  net().add_fault(FaultRule(fault::fin_after{100}));
+  auto listener = listen_on_loopback(net());
+  std::string received;
+  auto server = net().spawn("server", [&] { received = receive_upload(listener); });
+  upload(net(), listener.getsockname(), blob());
+  server.join();
+  EXPECT_EQ(received, blob().substr(0, 100));
 }
 
 // --- exploration -----------------------------------------------------------------------------
