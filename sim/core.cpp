@@ -43,6 +43,11 @@ Core::Core(SimNetwork::Config cfg)
       sched(clock, rng, [this] { drain(); }),
       resolver(with_hosts(config)) {
   sched.set_random(config.random_schedule);
+  faults.socket_of = [this](int fd) -> const SimSocket* {
+    auto it = fds_.find(fd);
+    if (it == fds_.end()) return nullptr;
+    return it->second.lock().get();
+  };
   trace.set_enabled(config.trace);
   sched.set_stack_size(config.stack_size);
   std::vector<Ip> local_addrs;
@@ -154,27 +159,115 @@ void Core::transmit(const Packet& packet, std::function<void()> deliver) {
     trace_event(l);
     return;
   }
+  LinkVerdict fv;
+  if (!faults.empty()) {
+    const PacketView view{packet.from, packet.to, packet.sender, packet.receiver, packet.datagram, packet.syn,
+                          packet.bytes};
+    fv = faults.link(view, now(), rng);
+    if (!fv.fired.empty()) trace_fired(fv.fired, "link");
+    if (fv.action == LinkVerdict::Action::drop) {
+      TraceLine l = line("drop");
+      l.str("proto", packet.proto).str("pkt", packet.what);
+      trace_event(l);
+      return;
+    }
+    if (fv.action == LinkVerdict::Action::hold) {
+      TraceLine l = line("hold");
+      l.str("proto", packet.proto).str("pkt", packet.what).num("rule", static_cast<long long>(fv.hold_by));
+      trace_event(l);
+      held_[fv.hold_by].push_back(std::move(deliver));
+      if (fv.stall_for) {
+        const FaultId id = fv.hold_by;
+        clock.at(now() + *fv.stall_for, [this, id] {
+          faults.end_stall(id);
+          release(id);
+        });
+      }
+      return;
+    }
+  }
   Nanos delay = 0;
-  if (const auto* link = link_for(packet.from, packet.to)) {
+  const auto* link = link_for(packet.from, packet.to);
+  if (link || fv.latency > 0 || fv.jitter > 0 || fv.bandwidth > 0) {
     LinkState& state = links_[{packet.from, packet.to}];
+    std::uint64_t bandwidth = link ? link->bandwidth : 0;
+    if (fv.bandwidth > 0 && (bandwidth == 0 || fv.bandwidth < bandwidth)) bandwidth = fv.bandwidth;
+    const Nanos latency = (link ? link->latency.count() : 0) + fv.latency;
+    const Nanos jitter_max = (link ? link->jitter.count() : 0) + fv.jitter;
     Nanos start = std::max(now(), state.busy_until);
     Nanos serialize = 0;
-    if (link->bandwidth > 0)
-      serialize = static_cast<Nanos>((static_cast<std::uint64_t>(packet.bytes) * kSecond + link->bandwidth - 1) /
-                                     link->bandwidth);  // packets are at most 64 KiB: no overflow
+    if (bandwidth > 0)
+      serialize = static_cast<Nanos>((static_cast<std::uint64_t>(packet.bytes) * kSecond + bandwidth - 1) /
+                                     bandwidth);  // packets are at most 64 KiB: no overflow
     state.busy_until = start + serialize;
-    Nanos jitter = link->jitter.count() > 0 ? static_cast<Nanos>(rng.below(static_cast<std::uint64_t>(link->jitter.count()) + 1)) : 0;
-    Nanos arrival = std::max(state.busy_until + link->latency.count() + jitter, state.last_arrival);
+    Nanos jitter = jitter_max > 0 ? static_cast<Nanos>(rng.below(static_cast<std::uint64_t>(jitter_max) + 1)) : 0;
+    Nanos arrival = std::max(state.busy_until + latency + jitter, state.last_arrival);
     state.last_arrival = arrival;
     delay = arrival - now();
   }
+  // Reordered datagrams leave the path's order: they arrive later than their successors.
+  delay += fv.extra_delay;
   TraceLine l = line("send");
   l.str("proto", packet.proto).str("pkt", packet.what).num("delay", delay);
+  if (fv.copies > 1) l.num("copies", fv.copies);
   trace_event(l);
+  for (int copy = 1; copy < fv.copies; ++copy) {
+    if (delay <= 0)
+      immediate_.push_back(deliver);
+    else
+      clock.at(now() + delay, deliver);
+  }
   if (delay <= 0) {
     immediate_.push_back(std::move(deliver));
   } else {
     clock.at(now() + delay, std::move(deliver));
+  }
+}
+
+void Core::release(FaultId id) {
+  auto it = held_.find(id);
+  if (it == held_.end()) return;
+  std::vector<std::function<void()>> packets = std::move(it->second);
+  held_.erase(it);
+  TraceLine l = line("release");
+  l.num("rule", static_cast<long long>(id)).num("packets", static_cast<long long>(packets.size()));
+  trace_event(l);
+  for (auto& p : packets) immediate_.push_back(std::move(p));
+  drain();
+}
+
+bool Core::lookup_faults(std::string_view name, std::error_code& ec) {
+  if (faults.empty() || name.empty() || name == "<broadcast>" || Ip::parse_any(std::string(name))) return true;
+  const DnsVerdict v = faults.dns(name);
+  if (v.fired.empty()) return true;
+  trace_fired(v.fired, "dns");
+  if (v.delay > 0) {
+    drain();
+    const Nanos until = now() + v.delay;
+    while (now() < until) {
+      switch (sched.wait(std::span<WaitQueue* const>(), until, "name lookup of " + std::string(name))) {
+        case Wake::cancelled: ec = errno_code(ECANCELED); return false;
+        case Wake::deadlock: ec = make_error_code(errc::deadlock); return false;
+        default: break;
+      }
+    }
+  }
+  if (v.error) {
+    ec = gai_code(v.error);
+    return false;
+  }
+  return true;
+}
+
+void Core::trace_fired(const std::vector<Fired>& fired, const char* where, int fd) {
+  for (const auto& f : fired) faults.hit(f.id);
+  if (!tracing()) return;
+  for (const auto& f : fired) {
+    TraceLine l = line("fault");
+    l.num("rule", static_cast<long long>(f.id)).str("at", where);
+    if (fd >= 0) l.num("fd", fd);
+    l.str("fault", f.what);
+    trace_event(l);
   }
 }
 

@@ -30,6 +30,11 @@ struct Packet {
   std::size_t bytes = 0;       // payload size (delays by bandwidth)
   const char* proto = "";      // "tcp", "udp"
   std::string what;            // for the trace: "SYN 127.0.0.1:40000 > 127.0.0.1:80"
+  // For the fault rules: the sockets at both ends (when known), and what kind of packet it is.
+  const SimSocket* sender = nullptr;
+  const SimSocket* receiver = nullptr;
+  bool datagram = false;
+  bool syn = false;            // a SYN without ACK
 };
 
 class Core {
@@ -51,7 +56,7 @@ class Core {
   std::map<std::string, std::unique_ptr<Host>> hosts;  // by name
   Host* default_host = nullptr;
   Seconds default_timeout;
-  // The fault rules; consulted only where a descriptor's call enters the sim (socket.cpp).
+  // The fault rules; consulted only at the choke points sim/faults.hpp names.
   Faults faults;
 
   Nanos now() const noexcept { return clock.now(); }
@@ -72,10 +77,18 @@ class Core {
   std::shared_ptr<SimSocket> socket_of_fd(int fd) const;
 
   // ---- packets ----
-  // The choke point every packet between sockets passes: the link model (latency, jitter,
-  // bandwidth, ordering) decides when `deliver` runs; future fault rules (drop, delay, cut,
-  // reset) are consulted here and nowhere else. Zero delay queues it for drain().
+  // The choke point every packet between sockets passes: the link fault rules (drop, hold,
+  // duplicate, reorder, slow down) are consulted here and nowhere else, then the link model
+  // (latency, jitter, bandwidth, ordering) decides when `deliver` runs. Zero delay queues it
+  // for drain().
   void transmit(const Packet& packet, std::function<void()> deliver);
+  // Delivers, in order, the packets rule `id` holds (the rule was removed, or its stall is over).
+  void release(FaultId id);
+  // The DNS fault rules for a lookup of `name` (numeric addresses are never looked up): waits
+  // out a dns_delay, then false with `ec` set (an EAI_* code) when a dns_fail applies.
+  bool lookup_faults(std::string_view name, std::error_code& ec);
+  // Traces the rules that fired at one choke point.
+  void trace_fired(const std::vector<Fired>& fired, const char* where, int fd = -1);
   // Runs the queued zero-delay deliveries, in order, until none is left. Safe to call at any
   // point where no socket is half-way through a state change.
   void drain();
@@ -97,6 +110,7 @@ class Core {
   const SimNetwork::LinkConfig* link_for(const Host* from, const Host* to) const;
 
   std::map<std::pair<const Host*, const Host*>, LinkState> links_;
+  std::map<FaultId, std::vector<std::function<void()>>> held_;  // packets a rule holds, in order
   std::vector<std::function<void()>> immediate_;
   std::size_t immediate_head_ = 0;
   bool draining_ = false;

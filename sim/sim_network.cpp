@@ -74,9 +74,31 @@ bool SimNetwork::set_trace_file(const std::string& path) {
 std::string SimNetwork::deadlock_report() const { return core_->sched.deadlock_report(); }
 std::size_t SimNetwork::live_tasks() const noexcept { return core_->sched.live_tasks(); }
 
-FaultId SimNetwork::add_fault(FaultRule rule) { return core_->faults.add(std::move(rule)); }
-bool SimNetwork::remove_fault(FaultId id) { return core_->faults.remove(id); }
-void SimNetwork::clear_faults() noexcept { core_->faults.clear(); }
+FaultId SimNetwork::add_fault(FaultRule rule) {
+  const FaultId id = core_->faults.add(std::move(rule));
+  sim::TraceLine line = core_->line("fault_added");
+  line.num("rule", static_cast<long long>(id));
+  core_->trace_event(line);
+  return id;
+}
+
+bool SimNetwork::remove_fault(FaultId id) {
+  if (!core_->faults.remove(id)) return false;
+  sim::TraceLine line = core_->line("fault_removed");
+  line.num("rule", static_cast<long long>(id));
+  core_->trace_event(line);
+  // Packets the rule held go on (a partition heals, a stall ends).
+  if (std::this_thread::get_id() == core_->owner) core_->release(id);
+  return true;
+}
+
+void SimNetwork::clear_faults() noexcept {
+  const auto ids = core_->faults.ids();
+  for (FaultId id : ids) remove_fault(id);
+}
+
+std::uint64_t SimNetwork::fault_io_calls() const noexcept { return core_->faults.io_calls(); }
+std::uint64_t SimNetwork::fault_hits(FaultId id) const noexcept { return core_->faults.hits(id); }
 
 void SimNetwork::add_record(DnsRecord record) { core_->resolver.add_record(std::move(record)); }
 void SimNetwork::remove_record(const std::string& name) { core_->resolver.remove_record(name); }
@@ -187,7 +209,8 @@ std::shared_ptr<SocketImpl> SimNetwork::do_fromfd(int fd, int family, int type, 
 std::vector<AddrInfo> SimNetwork::do_getaddrinfo(const OptString& host, const OptString& port, int family,
                                                  int socktype, int proto, int flags, std::error_code& ec) {
   if (!core_->guard(ec)) return {};
-  auto out = core_->resolver.getaddrinfo(host, port, family, socktype, proto, flags, ec);
+  std::vector<AddrInfo> out;
+  if (!host || core_->lookup_faults(*host, ec)) out = core_->resolver.getaddrinfo(host, port, family, socktype, proto, flags, ec);
   sim::TraceLine line = core_->line("call");
   line.str("op", "getaddrinfo").str("host", host.value_or("None")).str("port", port.value_or("None"));
   if (ec)
@@ -206,6 +229,7 @@ std::pair<std::string, std::string> SimNetwork::do_getnameinfo(const Address& so
 
 HostEntry SimNetwork::do_gethostbyname_ex(const std::string& hostname, std::error_code& ec) {
   if (!core_->guard(ec)) return {};
+  if (!core_->lookup_faults(hostname, ec)) return {};
   return core_->resolver.gethostbyname_ex(hostname, ec);
 }
 

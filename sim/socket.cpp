@@ -69,6 +69,7 @@ bool SimSocket::wait(Io& io, std::error_code& ec) {
 bool SimSocket::resolve(const Address& address, Endpoint& out, std::error_code& ec) const {
   const Address checked = check_address(address, family, ec);
   if (ec) return false;
+  if (!core.lookup_faults(checked.host(), ec)) return false;
   const std::string numeric = core.resolver.resolve_host(checked.host(), family, ec);
   if (ec) return false;
   auto ip = Ip::parse(family, numeric);
@@ -100,17 +101,22 @@ namespace {
 // a shorter buffer), and afterwards writes the trace line and delivers what the call sent.
 class Call {
  public:
-  Call(Core& core, const char* op, int fd, std::error_code& ec) : core_(core), op_(op), fd_(fd), ec_(ec) {
+  Call(Core& core, const SimSocket& sock, const char* op, int fd, std::error_code& ec)
+      : core_(core), op_(op), fd_(fd), ec_(ec) {
     ec.clear();
     ok_ = core.guard(ec);
     if (!ok_ || core.faults.empty()) return;
-    verdict_ = core.faults.consult(op, fd);
+    verdict_ = core.faults.consult(op, fd, *sock.host, core.rng);
     for (const auto& f : verdict_.fired) {
+      core.faults.hit(f.id);
       TraceLine line = core.line("fault");
       line.num("rule", static_cast<long long>(f.id)).str("op", op).num("fd", fd).str("fault", f.what);
       core.trace_event(line);
     }
-    if (verdict_.error) ec = errno_code(verdict_.error);
+    if (verdict_.error == fault::kTimeout)
+      ec = make_error_code(errc::timeout);
+    else if (verdict_.error)
+      ec = errno_code(verdict_.error);
   }
   ~Call() {
     if (!ok_) return;
@@ -187,7 +193,7 @@ Io SimSocketImpl::io(const char* op, int flags) const {
 }
 
 std::shared_ptr<SocketImpl> SimSocketImpl::accept(Address& peer, std::error_code& ec) {
-  Call call(*core_, "accept", fd_, ec);
+  Call call(*core_, *sock_, "accept", fd_, ec);
   if (!call.ok()) return nullptr;
   Io io = this->io("accept", 0);
   auto conn = sock_->accept(peer, io, ec);
@@ -198,14 +204,14 @@ std::shared_ptr<SocketImpl> SimSocketImpl::accept(Address& peer, std::error_code
 }
 
 void SimSocketImpl::bind(const Address& address, std::error_code& ec) {
-  Call call(*core_, "bind", fd_, ec);
+  Call call(*core_, *sock_, "bind", fd_, ec);
   if (!call.ok()) return;
   if (core_->tracing()) call.arg(address.to_string());
   sock_->bind(address, ec);
 }
 
 void SimSocketImpl::connect(const Address& address, std::error_code& ec) {
-  Call call(*core_, "connect", fd_, ec);
+  Call call(*core_, *sock_, "connect", fd_, ec);
   if (!call.ok()) return;
   if (core_->tracing()) call.arg(address.to_string());
   Io io = this->io("connect", 0);
@@ -213,19 +219,19 @@ void SimSocketImpl::connect(const Address& address, std::error_code& ec) {
 }
 
 Address SimSocketImpl::getpeername(std::error_code& ec) {
-  Call call(*core_, "getpeername", fd_, ec);
+  Call call(*core_, *sock_, "getpeername", fd_, ec);
   if (!call.ok()) return {};
   return sock_->getpeername(ec);
 }
 
 Address SimSocketImpl::getsockname(std::error_code& ec) {
-  Call call(*core_, "getsockname", fd_, ec);
+  Call call(*core_, *sock_, "getsockname", fd_, ec);
   if (!call.ok()) return {};
   return sock_->getsockname(ec);
 }
 
 int SimSocketImpl::getsockopt(int level, int optname, std::error_code& ec) {
-  Call call(*core_, "getsockopt", fd_, ec);
+  Call call(*core_, *sock_, "getsockopt", fd_, ec);
   if (!call.ok()) return 0;
   if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname));
   std::string bytes = sock_->getsockopt(level, optname, sizeof(int), ec);
@@ -240,7 +246,7 @@ int SimSocketImpl::getsockopt(int level, int optname, std::error_code& ec) {
 }
 
 std::string SimSocketImpl::getsockopt(int level, int optname, std::size_t buflen, std::error_code& ec) {
-  Call call(*core_, "getsockopt", fd_, ec);
+  Call call(*core_, *sock_, "getsockopt", fd_, ec);
   if (!call.ok()) return {};
   if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname) + "/" + std::to_string(buflen));
   auto out = sock_->getsockopt(level, optname, buflen, ec);
@@ -249,14 +255,14 @@ std::string SimSocketImpl::getsockopt(int level, int optname, std::size_t buflen
 }
 
 void SimSocketImpl::listen(int backlog, std::error_code& ec) {
-  Call call(*core_, "listen", fd_, ec);
+  Call call(*core_, *sock_, "listen", fd_, ec);
   if (!call.ok()) return;
   if (core_->tracing()) call.arg(std::to_string(backlog));
   sock_->listen(backlog, ec);
 }
 
 std::size_t SimSocketImpl::recv_into(std::span<char> buffer, int flags, Address* from, std::error_code& ec) {
-  Call call(*core_, from ? "recvfrom" : "recv", fd_, ec);
+  Call call(*core_, *sock_, from ? "recvfrom" : "recv", fd_, ec);
   if (!call.ok()) return 0;
   if (core_->tracing()) call.arg(std::to_string(buffer.size()) + "/" + std::to_string(flags));
   Io io = this->io(from ? "recvfrom" : "recv", flags);
@@ -267,7 +273,7 @@ std::size_t SimSocketImpl::recv_into(std::span<char> buffer, int flags, Address*
 }
 
 std::size_t SimSocketImpl::send(std::string_view data, int flags, const Address* to, std::error_code& ec) {
-  Call call(*core_, to ? "sendto" : "send", fd_, ec);
+  Call call(*core_, *sock_, to ? "sendto" : "send", fd_, ec);
   if (!call.ok()) return 0;
   if (core_->tracing()) call.arg(std::to_string(data.size()) + "/" + std::to_string(flags) + (to ? " " + to->to_string() : ""));
   Io io = this->io(to ? "sendto" : "send", flags);
@@ -278,7 +284,7 @@ std::size_t SimSocketImpl::send(std::string_view data, int flags, const Address*
 }
 
 std::size_t SimSocketImpl::sendall(std::string_view data, int flags, std::error_code& ec) {
-  Call call(*core_, "sendall", fd_, ec);
+  Call call(*core_, *sock_, "sendall", fd_, ec);
   if (!call.ok()) return 0;
   if (core_->tracing()) call.arg(std::to_string(data.size()) + "/" + std::to_string(flags));
   // The timeout bounds the whole call; each send may accept part of the data.
@@ -299,7 +305,7 @@ std::size_t SimSocketImpl::sendall(std::string_view data, int flags, std::error_
 void SimSocketImpl::settimeout(Seconds timeout) { timeout_ = timeout; }
 
 void SimSocketImpl::setsockopt(int level, int optname, int value, std::error_code& ec) {
-  Call call(*core_, "setsockopt", fd_, ec);
+  Call call(*core_, *sock_, "setsockopt", fd_, ec);
   if (!call.ok()) return;
   if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname) + "=" + std::to_string(value));
   const auto u = static_cast<std::uint32_t>(value);
@@ -309,14 +315,14 @@ void SimSocketImpl::setsockopt(int level, int optname, int value, std::error_cod
 }
 
 void SimSocketImpl::setsockopt(int level, int optname, std::string_view value, std::error_code& ec) {
-  Call call(*core_, "setsockopt", fd_, ec);
+  Call call(*core_, *sock_, "setsockopt", fd_, ec);
   if (!call.ok()) return;
   if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname) + " len " + std::to_string(value.size()));
   sock_->setsockopt(level, optname, value, ec);
 }
 
 void SimSocketImpl::shutdown(int how, std::error_code& ec) {
-  Call call(*core_, "shutdown", fd_, ec);
+  Call call(*core_, *sock_, "shutdown", fd_, ec);
   if (!call.ok()) return;
   if (core_->tracing()) call.arg(std::to_string(how));
   if (how < SHUT_RD || how > SHUT_RDWR) {

@@ -134,8 +134,10 @@ void TcpSocket::output(unsigned flags, std::string data) {
   p.from = host;
   p.bytes = seg.data.size();
   p.proto = "tcp";
+  p.sender = this;
   if (core.tracing()) p.what = seg.describe();
   if ((flags & TcpSegment::SYN) && !(flags & TcpSegment::ACK)) {
+    p.syn = true;
     // The SYN finds its listener where it arrives.
     Host* dst = core.route(*host, remote_.ip);
     p.to = dst;
@@ -147,6 +149,7 @@ void TcpSocket::output(unsigned flags, std::string data) {
   }
   auto peer = peer_.lock();
   p.to = peer ? peer->host : core.route(*host, remote_.ip);
+  p.receiver = peer.get();
   std::weak_ptr<TcpSocket> to = peer_;
   Core* c = &core;
   Host* dst_host = p.to;
@@ -171,6 +174,7 @@ void TcpSocket::reply_rst(Core& c, Host& from_host, const TcpSegment& to_this, c
   p.from = &from_host;
   p.to = to->host;
   p.proto = "tcp";
+  p.receiver = to.get();
   if (c.tracing()) p.what = rst.describe();
   std::weak_ptr<TcpSocket> target = to;
   c.transmit(p, [rst, target] {
@@ -258,6 +262,31 @@ void TcpSocket::start_syn_timer() {
 }
 
 // A segment arrives. One switch over the state, one case per state.
+bool TcpSocket::stream_fault(const TcpSegment& seg, const std::shared_ptr<TcpSocket>& from) {
+  PacketView view;
+  view.from = from ? from->host : nullptr;
+  view.to = host;
+  view.sender = from.get();
+  view.receiver = this;
+  view.bytes = seg.data.size();
+  const StreamVerdict v = core.faults.stream(view, rcv_total_, seg.data.size());
+  if (v.cut == StreamVerdict::Cut::none) return false;
+  core.trace_fired(v.fired, "stream");
+  const std::size_t keep = static_cast<std::size_t>(v.keep);
+  rcv_.append(std::string_view(seg.data).substr(0, keep));
+  rcv_total_ += seg.data.size();
+  notify();
+  if (v.cut == StreamVerdict::Cut::reset) {
+    // Both ends learn of it: the RST goes to the sender, this end closes with ECONNRESET after
+    // the bytes that came before it are read.
+    reset(ECONNRESET, true);
+  } else {
+    rcv_cut_ = true;
+    send_ack();
+  }
+  return true;
+}
+
 void TcpSocket::on_segment(const TcpSegment& seg, const std::shared_ptr<TcpSocket>& from) {
   const bool rst = seg.flags & TcpSegment::RST;
   switch (state_) {
@@ -350,6 +379,13 @@ void TcpSocket::on_segment(const TcpSegment& seg, const std::shared_ptr<TcpSocke
       reset(0, true);
       return;
     }
+    if (rcv_cut_) {
+      // The stream was ended by a fault (fin_after): what follows is acknowledged and lost.
+      rcv_total_ += seg.data.size();
+      send_ack();
+      return;
+    }
+    if (!core.faults.empty() && stream_fault(seg, from)) return;
     rcv_.append(seg.data);
     rcv_total_ += seg.data.size();
     need_ack = true;
@@ -651,7 +687,7 @@ std::size_t TcpSocket::recv(std::span<char> buffer, int flags, Address* from, Io
       continue;
     }
     if (got > 0 && (got == buffer.size() || !(flags & MSG_WAITALL))) break;
-    if (rcv_fin_) break;  // end of stream
+    if (rcv_fin_ || rcv_cut_) break;  // end of stream
     if (so_error) {
       if (got) break;
       ec = errno_code(std::exchange(so_error, 0));
@@ -770,7 +806,7 @@ short TcpSocket::poll() const {
   if (state_ == TcpState::LISTEN) return accept_queue_.empty() ? 0 : POLL_IN;
   short mask = 0;
   if ((shut_rd_ && shut_wr_) || state_ == TcpState::CLOSED) mask |= POLL_HUP;
-  if (shut_rd_ || rcv_fin_) mask |= POLL_IN;
+  if (shut_rd_ || rcv_fin_ || rcv_cut_) mask |= POLL_IN;
   if (state_ != TcpState::SYN_SENT && state_ != TcpState::SYN_RECEIVED) {
     if (!rcv_.empty()) mask |= POLL_IN;
     if (!shut_wr_) {

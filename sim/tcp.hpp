@@ -99,6 +99,9 @@ class TcpSocket final : public SimSocket {
   std::size_t rcv_window() const;
   std::uint64_t ack_value() const noexcept { return rcv_total_ + (rcv_fin_ ? 1 : 0); }
   void process_ack(const TcpSegment& seg);
+  // The stream fault rules on data arriving: true when one cut the stream here (the segment is
+  // dealt with).
+  bool stream_fault(const TcpSegment& seg, const std::shared_ptr<TcpSocket>& from);
   // Sends RST (when `send_rst`) and goes to CLOSED with `error` pending (0: none).
   void reset(int error, bool send_rst);
   void stop_listening();
@@ -139,6 +142,7 @@ class TcpSocket final : public SimSocket {
   ByteQueue rcv_;
   std::uint64_t rcv_total_ = 0;   // bytes received so far
   bool rcv_fin_ = false;          // the peer's FIN arrived (after all its data)
+  bool rcv_cut_ = false;          // a fin_after fault ended the stream here
   std::size_t advertised_ = 0;    // the window last told to the peer
 
   bool shut_rd_ = false;  // Linux's sk_shutdown & RCV_SHUTDOWN

@@ -170,6 +170,8 @@ std::size_t UdpSocket::send_to(std::string_view data, const Endpoint& dst_in, st
     p.to = target;
     p.bytes = data.size();
     p.proto = "udp";
+    p.sender = this;
+    p.datagram = true;
     if (core.tracing()) p.what = src.to_string() + " > " + dst.to_string() + " len " + std::to_string(data.size());
     Core* c = &core;
     Host* from_host = host;

@@ -113,12 +113,18 @@ class SimNetwork final : public Network {
   std::uint64_t trace_hash() const noexcept;
   std::uint64_t trace_lines() const noexcept;
 
-  // Fault rules (socksim/faults.hpp), applied to the socket calls made from now on.
-  // add_fault throws std::invalid_argument for a rule that cannot fire; remove_fault returns
-  // false for an unknown id.
+  // Fault rules (socksim/faults.hpp), applied from now on to socket calls, streams, packets and
+  // name lookups. add_fault throws std::invalid_argument for a rule that cannot fire;
+  // remove_fault returns false for an unknown id, and releases, in order, the packets the rule
+  // held (a partition heals, a stall or half-open peer ends); clear_faults removes every rule.
   FaultId add_fault(FaultRule rule);
   bool remove_fault(FaultId id);
   void clear_faults() noexcept;
+  // The I/O calls (send, recv, connect and accept families) the fault rules have seen: counted
+  // while at least one rule is set. fault::fail_point's index counts the same calls.
+  std::uint64_t fault_io_calls() const noexcept;
+  // How many times rule `id` fired (0 for an unknown id).
+  std::uint64_t fault_hits(FaultId id) const noexcept;
 
   // The report of the last deadlock: every task, the call it waits in and on which socket.
   std::string deadlock_report() const;
