@@ -153,7 +153,7 @@ TEST(NoTimeoutExplore, TimeoutsProfileFindsTheBug) {
   ASSERT_TRUE(result.failed) << "50 seeds of stalls and silent peers did not hold the client up";
   EXPECT_FALSE(result.faults.empty());
   EXPECT_THAT(result.report(), ::testing::HasSubstr(std::to_string(result.seed)));
-  std::cout << result.report();
+  std::cout << result.report() << "found after " << result.runs << " runs\n";
 
   const auto again = socksim::replay(body, result.seed, result.faults);
   EXPECT_TRUE(again.failed);

@@ -122,7 +122,7 @@ TEST(PartialSendExplore, ChunkingFindsTheBug) {
   EXPECT_THAT(result.error, ::testing::HasSubstr("of 300 bytes"));
   EXPECT_FALSE(result.faults.empty());
   EXPECT_THAT(result.report(), ::testing::HasSubstr(std::to_string(result.seed)));
-  std::cout << result.report();
+  std::cout << result.report() << "found after " << result.runs << " runs\n";
 
   const auto again = socksim::replay(body, result.seed, result.faults);
   EXPECT_TRUE(again.failed);
@@ -138,6 +138,22 @@ TEST(PartialSendExplore, FixSurvivesTheSweep) {
   const auto result = socksim::explore(upload_checked(upload), options);
   EXPECT_FALSE(result.failed) << result.report();
   EXPECT_EQ(result.runs, seeds);
+}
+
+// --- replaying a failure from a log --------------------------------------------------------------
+
+// explore's report (in a CI log, say) ends with a line that replays the failure:
+//   replay: socksim::replay(body, 7, socksim::parse_fault_rules("send_cap 1..16"))
+// With the body at hand, that line runs the same failure again, as often as needed.
+TEST(PartialSendReplay, TheFailureFromTheLog) {
+  const auto body = upload_checked(upload_buggy);
+  const auto run = socksim::replay(body, 7, socksim::parse_fault_rules("send_cap 1..16"));
+  EXPECT_TRUE(run.failed);
+  EXPECT_THAT(run.error, ::testing::HasSubstr("of 300 bytes"));
+  EXPECT_THAT(run.fired, ::testing::ElementsAre(::testing::HasSubstr("send_cap 1..16")));
+
+  const auto again = socksim::replay(body, 7, socksim::parse_fault_rules("send_cap 1..16"));
+  EXPECT_EQ(again.trace_hash, run.trace_hash);  // the same run, event for event
 }
 
 }  // namespace
