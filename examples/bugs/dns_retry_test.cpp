@@ -20,7 +20,6 @@ using namespace std::chrono_literals;
 using bugs::dns_retry::connect_by_name;
 using bugs::dns_retry::connect_by_name_buggy;
 using bugs::testing::listen_on_loopback;
-using socksim::FaultRule;
 using socksim::testing::IsGaiError;
 using ::testing::_;
 namespace fault = socksim::fault;
@@ -37,14 +36,14 @@ class DnsTest : public socksim::testing::SimTest {
 
 TEST_F(DnsTest, TemporaryFailureIsFinalToTheBuggyClient) {
   auto listener = listen_on_loopback(net());
-  net().add_fault(FaultRule(fault::dns_fail{"db.internal", socksim::EAI_AGAIN}));
+  net().add_fault(fault::dns_fail{"db.internal", socksim::EAI_AGAIN});
   EXPECT_THAT([&] { connect_by_name_buggy(net(), "db.internal", listener.getsockname().port()); },
               IsGaiError(socksim::EAI_AGAIN));
 }
 
 TEST_F(DnsTest, FixedClientOutlastsAShortOutage) {
   auto listener = listen_on_loopback(net());
-  const auto outage = net().add_fault(FaultRule(fault::dns_fail{"db.internal", socksim::EAI_AGAIN}));
+  const auto outage = net().add_fault(fault::dns_fail{"db.internal", socksim::EAI_AGAIN});
   auto resolver = net().spawn("resolver", [&] {
     net().sleep(1.5);             // the resolver answers again after 1.5 s
     net().remove_fault(outage);
@@ -55,20 +54,20 @@ TEST_F(DnsTest, FixedClientOutlastsAShortOutage) {
 }
 
 TEST_F(DnsTest, FixedClientGivesUpAfterThreeAttempts) {
-  net().add_fault(FaultRule(fault::dns_fail{"*", socksim::EAI_AGAIN}));  // every name, for good
+  net().add_fault(fault::dns_fail{"*", socksim::EAI_AGAIN});  // every name, for good
   EXPECT_THAT([&] { connect_by_name(net(), "db.internal", 5432); }, IsGaiError(socksim::EAI_AGAIN));
   EXPECT_EQ(net().now(), 2s);
 }
 
 TEST_F(DnsTest, UnknownNameIsFinal) {
-  net().add_fault(FaultRule(fault::dns_fail{"db.internal", socksim::EAI_NONAME}));
+  net().add_fault(fault::dns_fail{"db.internal", socksim::EAI_NONAME});
   EXPECT_THAT([&] { connect_by_name(net(), "db.internal", 5432); }, IsGaiError(socksim::EAI_NONAME));
   EXPECT_EQ(net().now(), 0s);  // no second attempt
 }
 
 TEST_F(DnsTest, SlowLookupTakesVirtualTime) {
   auto listener = listen_on_loopback(net());
-  net().add_fault(FaultRule(fault::dns_delay{"db.internal", 3s}));
+  net().add_fault(fault::dns_delay{"db.internal", 3s});
   auto s = connect_by_name(net(), "db.internal", listener.getsockname().port());
   EXPECT_EQ(net().now(), 3s);
 }

@@ -86,14 +86,14 @@ TEST_F(EintrRetryTest, FixedClientRetriesOnlyTheInterruptedCall) {
 
 TEST_F(EintrRetryTest, InterruptedConnectIsFatalToTheBuggyClient) {
   auto listener = listen_on_loopback(net());
-  net().add_fault(FaultRule(fault::fail_point{1, EINTR}));  // the first I/O call fails with EINTR
+  net().add_fault(fault::fail_point{1, EINTR});  // the first I/O call fails with EINTR
   EXPECT_THAT([&] { eintr::connect_buggy(net(), listener.getsockname()); },
               socksim::testing::ThrowsSocketError(EINTR));
 }
 
 TEST_F(EintrRetryTest, FixedClientConnectsAgainOnAFreshSocket) {
   auto listener = listen_on_loopback(net());
-  net().add_fault(FaultRule(fault::fail_point{1, EINTR}));
+  net().add_fault(fault::fail_point{1, EINTR});
   auto c = eintr::connect(net(), listener.getsockname());  // the second attempt connects
   EXPECT_EQ(c.socket.getpeername(), listener.getsockname());
 }
@@ -115,6 +115,21 @@ TEST(EintrRetryExplore, InterruptsProfileFindsTheBug) {
   EXPECT_TRUE(again.failed);
   EXPECT_EQ(again.error, result.error);
   EXPECT_EQ(again.trace_hash, result.trace_hash);
+}
+
+// With connect fixed, what is left is the retry loop itself: explore finds the doubled request.
+TEST(EintrRetryExplore, InterruptsProfileFindsTheDoubledRequest) {
+  const auto body = counting_checked([](socksim::Network& net, const socksim::Address& server) {
+    auto c = eintr::connect(net, server);
+    return std::vector<long>{eintr::incr_buggy(c), eintr::incr_buggy(c), eintr::incr_buggy(c)};
+  });
+  socksim::ExploreOptions options;
+  options.profile = "interrupts";
+  options.seeds = 50;
+  const auto result = socksim::explore(body, options);
+  ASSERT_TRUE(result.failed) << "50 seeds of interrupted calls did not double a request";
+  EXPECT_THAT(result.error, ::testing::HasSubstr("the server counted 4 requests of 3"));
+  std::cout << result.report() << "found after " << result.runs << " runs\n";
 }
 
 TEST(EintrRetryExplore, FixSurvivesTheSweep) {
@@ -140,6 +155,7 @@ TEST(EintrRetryFaultPoints, EveryCallInterruptedInTurn) {
   const auto fixed = socksim::enumerate_fault_points(counting_checked(fixed_client), options);
   EXPECT_FALSE(fixed.failed) << fixed.report();
   EXPECT_GT(fixed.runs, 20u);  // the fault-free run, then two runs for each of its I/O calls
+  std::cout << "the fixed client survived " << fixed.runs << " runs\n";
 }
 
 }  // namespace

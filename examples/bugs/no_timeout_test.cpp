@@ -63,7 +63,7 @@ class NoTimeoutTest : public socksim::testing::SimTest {};
 TEST_F(NoTimeoutTest, AStallHoldsTheClientAsLongAsItLasts) {
   auto listener = listen_on_loopback(net());
   auto server = net().spawn("server", [&] { serve_greetings(listener, 1); });
-  net().add_fault(FaultRule(fault::stall{30s}));  // the request's bytes are held for 30 s
+  net().add_fault(fault::stall{30s});  // the request's bytes are held for 30 s
   EXPECT_EQ(greet_buggy(net(), listener.getsockname()), "hi");
   EXPECT_EQ(net().now(), 30s);  // the caller waited all of it
   server.join();
@@ -73,7 +73,7 @@ TEST_F(NoTimeoutTest, AHalfOpenPeerHoldsTheClientForEver) {
   auto listener = listen_on_loopback(net());
   auto server = net().spawn("server", [&] { serve_greetings(listener, 1); });
   auto s = net().create_connection(listener.getsockname());
-  net().add_fault(FaultRule(fault::half_open{}));  // from now on nothing gets through
+  net().add_fault(fault::half_open{});  // from now on nothing gets through
   s.sendall("HELLO\n");
   // In production this recv never returns; the sim sees that no task can ever run again.
   EXPECT_THROW(s.recv(1024), socksim::Deadlock);
@@ -82,7 +82,7 @@ TEST_F(NoTimeoutTest, AHalfOpenPeerHoldsTheClientForEver) {
 TEST_F(NoTimeoutTest, FixedClientGivesUpWithinItsBudget) {
   auto listener = listen_on_loopback(net());
   auto server = net().spawn("server", [&] { serve_greetings(listener, 1); });
-  net().add_fault(FaultRule(fault::stall{30s}));
+  net().add_fault(fault::stall{30s});
   EXPECT_EQ(greet(net(), listener.getsockname(), kBudget), std::nullopt);
   EXPECT_EQ(net().now(), kBudget);
 }
@@ -122,23 +122,23 @@ class PartitionTest : public socksim::testing::SimTest {
 };
 
 TEST_F(PartitionTest, HeldPacketsGoOnWhenThePathHeals) {
-  const auto server = start_server();
+  const auto address = start_server();
   // Cut the path both ways; packets wait (hold) instead of being lost.
   const auto cut = net().add_fault(FaultRule(socksim::Path{"client", "server", true}, fault::partition{true}));
   auto healer = net().spawn("healer", [&] {
     net().sleep(5s);
     net().remove_fault(cut);  // heal: what waited goes on, in order
   });
-  EXPECT_EQ(greet(net(), server, 10s), "hi");
+  EXPECT_EQ(greet(net(), address, 10s), "hi");
   EXPECT_EQ(net().now(), 5s);
   healer.join();
   server_.join();
 }
 
 TEST_F(PartitionTest, FixedClientGivesUpDuringAPartition) {
-  const auto server = start_server();
+  const auto address = start_server();
   net().add_fault(FaultRule(socksim::Path{"client", "server", true}, fault::partition{}));
-  EXPECT_EQ(greet(net(), server, kBudget), std::nullopt);
+  EXPECT_EQ(greet(net(), address, kBudget), std::nullopt);
   EXPECT_EQ(net().now(), kBudget);
 }
 

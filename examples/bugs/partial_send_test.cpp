@@ -23,7 +23,6 @@ using bugs::partial_send::receive_upload;
 using bugs::partial_send::upload;
 using bugs::partial_send::upload_buggy;
 using bugs::testing::listen_on_loopback;
-using socksim::FaultRule;
 namespace fault = socksim::fault;
 
 using Upload = std::function<void(socksim::Network&, const socksim::Address&, std::string_view)>;
@@ -56,7 +55,7 @@ socksim::ExploreBody upload_checked(Upload client) {
 class PartialSendTest : public socksim::testing::SimTest {};
 
 TEST_F(PartialSendTest, ShortSendTruncatesTheUpload) {
-  net().add_fault(FaultRule(fault::send_cap{100}));  // every send takes at most 100 bytes
+  net().add_fault(fault::send_cap{100});  // every send takes at most 100 bytes
   auto listener = listen_on_loopback(net());
   std::string received;
   auto server = net().spawn("server", [&] { received = receive_upload(listener); });
@@ -66,7 +65,7 @@ TEST_F(PartialSendTest, ShortSendTruncatesTheUpload) {
 }
 
 TEST_F(PartialSendTest, FixedClientSendsEverything) {
-  net().add_fault(FaultRule(fault::send_cap{100}));
+  net().add_fault(fault::send_cap{100});
   auto listener = listen_on_loopback(net());
   std::string received;
   auto server = net().spawn("server", [&] { received = receive_upload(listener); });
@@ -81,7 +80,7 @@ TEST_F(PartialSendTest, FixedClientSendsEverything) {
 // send() had already taken all 300 bytes, so it finished without an error: only an answer from
 // the server could tell it whether the upload arrived.
 TEST_F(PartialSendTest, ResetAfterSomeBytes) {
-  net().add_fault(FaultRule(fault::reset_after{100}));
+  net().add_fault(fault::reset_after{100});
   auto listener = listen_on_loopback(net());
   std::string received;
   std::error_code error;
@@ -101,7 +100,7 @@ TEST_F(PartialSendTest, ResetAfterSomeBytes) {
 
 // The stream ends (a FIN) after 100 bytes: the server sees an upload that looks complete.
 TEST_F(PartialSendTest, EndOfStreamAfterSomeBytes) {
-  net().add_fault(FaultRule(fault::fin_after{100}));
+  net().add_fault(fault::fin_after{100});
   auto listener = listen_on_loopback(net());
   std::string received;
   auto server = net().spawn("server", [&] { received = receive_upload(listener); });
