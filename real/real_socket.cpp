@@ -27,7 +27,7 @@ bool RealSocket::may_wait(int flags) const noexcept {
 }
 
 template <class Call>
-ssize_t RealSocket::io(short events, int flags, Call&& call, std::error_code& ec) {
+ssize_t RealSocket::io(short events, int flags, bool poll_first, Call&& call, std::error_code& ec) {
   ec.clear();
   if (state_->cancelled()) {
     ec = errno_code(ECANCELED);
@@ -37,18 +37,29 @@ ssize_t RealSocket::io(short events, int flags, Call&& call, std::error_code& ec
   const bool wait = may_wait(flags);
   Deadline deadline;
   bool deadline_set = false;  // set at the first wait, as CPython does
+  std::atomic<int>& credit = events == POLLIN ? poll_first_in_ : poll_first_out_;
+  bool poll_now = false;
+  if (wait && poll_first && credit.load(std::memory_order_relaxed) > 0) {
+    credit.fetch_sub(1, std::memory_order_relaxed);
+    poll_now = true;
+  }
   for (;;) {
-    const ssize_t n = call();
-    if (n >= 0) return n;
-    const int err = errno;
-    if (err == EINTR) continue;
-    if (wait && would_block(err)) {
+    if (poll_now) {
+      poll_now = false;
       if (!deadline_set) {
         deadline = deadline_after(timeout);
         deadline_set = true;
       }
       ec = wait_fd(*state_, fd_.get(), events, deadline);
       if (ec) return -1;
+    }
+    const ssize_t n = call();
+    if (n >= 0) return n;
+    const int err = errno;
+    if (err == EINTR) continue;
+    if (wait && would_block(err)) {
+      if (!deadline_set) credit.store(kPollFirstCalls, std::memory_order_relaxed);  // the first attempt
+      poll_now = true;
       continue;
     }
     ec = errno_code(err);
@@ -59,7 +70,7 @@ ssize_t RealSocket::io(short events, int flags, Call&& call, std::error_code& ec
 std::shared_ptr<SocketImpl> RealSocket::accept(Address& peer, std::error_code& ec) {
   SockAddr from;
   const ssize_t fd = io(
-      POLLIN, 0,
+      POLLIN, 0, true,
       [&] {
         from.len = sizeof from.storage;
         return static_cast<ssize_t>(::accept4(fd_.get(), from.get(), &from.len, SOCK_CLOEXEC | SOCK_NONBLOCK));
@@ -190,7 +201,7 @@ void RealSocket::listen(int backlog, std::error_code& ec) {
 std::size_t RealSocket::recv_into(std::span<char> buffer, int flags, Address* from, std::error_code& ec) {
   SockAddr sa;
   const ssize_t n = io(
-      POLLIN, flags,
+      POLLIN, flags, !buffer.empty(),
       [&] {
         sa.len = sizeof sa.storage;
         return ::recvfrom(fd_.get(), buffer.data(), buffer.size(), flags, from ? sa.get() : nullptr,
@@ -206,7 +217,7 @@ std::size_t RealSocket::send(std::string_view data, int flags, const Address* to
   SockAddr sa;
   if (to && !to_sockaddr(*to, family_, sa, ec)) return 0;
   const ssize_t n = io(
-      POLLOUT, flags,
+      POLLOUT, flags, !data.empty(),
       [&] {
         return ::sendto(fd_.get(), data.data(), data.size(), flags | MSG_NOSIGNAL, to ? sa.get() : nullptr,
                         to ? sa.len : 0);

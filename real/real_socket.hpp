@@ -49,8 +49,10 @@ class RealSocket final : public SocketImpl {
  private:
   // Runs `call` (a system call returning -1 with errno on failure) in this socket's mode:
   // retries EINTR, and on EAGAIN waits for `events` when the mode and `flags` allow it.
+  // `poll_first` allows waiting before the first attempt (not for a zero-length call, which
+  // must not wait for readiness it does not need).
   template <class Call>
-  ssize_t io(short events, int flags, Call&& call, std::error_code& ec);
+  ssize_t io(short events, int flags, bool poll_first, Call&& call, std::error_code& ec);
   // Whether a call in this socket's mode with these flags may wait (not non-blocking mode,
   // not MSG_DONTWAIT).
   bool may_wait(int flags) const noexcept;
@@ -63,6 +65,14 @@ class RealSocket final : public SocketImpl {
   // Seconds; negative = no timeout (blocking mode). Atomic: settimeout may race a blocked call
   // on another thread, which keeps the mode it started with.
   std::atomic<double> timeout_{-1.0};
+  // How many more calls in each direction (in: recv/accept, out: send) poll before their first
+  // attempt. A call whose first attempt found nothing ready sets it to kPollFirstCalls: in a
+  // request/response exchange the next call will most likely have to wait too, and polling
+  // first makes that wait ppoll + call (two system calls) instead of call (EAGAIN) + ppoll +
+  // call. It runs down so that a socket whose data is ready again goes back to one call.
+  static constexpr int kPollFirstCalls = 8;
+  std::atomic<int> poll_first_in_{0};
+  std::atomic<int> poll_first_out_{0};
 };
 
 }  // namespace socksim::realnet
