@@ -1,8 +1,14 @@
 // sim/byte_queue.hpp - a FIFO of bytes: appended at the back, read and dropped at the front.
+//
+// The bytes are kept in chunks. append(string_view) copies into the last chunk, so a queue fed
+// only that way is one contiguous chunk (view() relies on it); append(std::string&&) takes the
+// string over as a chunk of its own without copying its bytes (a TCP segment's payload reaching
+// the receive buffer), unless it is small enough to copy into the room the last chunk has.
 #pragma once
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <span>
 #include <string>
 #include <string_view>
@@ -11,38 +17,122 @@ namespace socksim::sim {
 
 class ByteQueue {
  public:
-  std::size_t size() const noexcept { return buf_.size() - head_; }
-  bool empty() const noexcept { return size() == 0; }
-  void append(std::string_view data) { buf_.append(data.data(), data.size()); }
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+
+  void append(std::string_view data) {
+    if (data.empty()) return;
+    if (chunks_.empty() || taken_back_) {
+      chunks_.emplace_back();
+      taken_back_ = false;
+    }
+    chunks_.back().append(data.data(), data.size());
+    size_ += data.size();
+  }
+  void append(std::string&& data) {
+    if (data.empty()) return;
+    if (!chunks_.empty() && data.size() <= kCopyBelow) {
+      std::string& back = chunks_.back();
+      if (back.capacity() - back.size() >= data.size()) {
+        back.append(data);
+        size_ += data.size();
+        return;
+      }
+    }
+    if (size_ == 0 && chunks_.size() == 1) chunks_.clear();  // only an emptied chunk: replace it
+    size_ += data.size();
+    chunks_.push_back(std::move(data));
+    taken_back_ = true;
+  }
+
   // Copies up to out.size() bytes starting `offset` bytes from the front; returns the count.
   std::size_t copy(std::span<char> out, std::size_t offset = 0) const {
-    if (offset >= size()) return 0;
-    const std::size_t n = std::min(out.size(), size() - offset);
-    std::memcpy(out.data(), buf_.data() + head_ + offset, n);
+    if (offset >= size_) return 0;
+    const std::size_t n = std::min(out.size(), size_ - offset);
+    std::size_t done = 0;
+    std::size_t skip = head_ + offset;
+    for (const std::string& c : chunks_) {
+      if (done == n) break;
+      if (skip >= c.size()) {
+        skip -= c.size();
+        continue;
+      }
+      const std::size_t k = std::min(c.size() - skip, n - done);
+      std::memcpy(out.data() + done, c.data() + skip, k);
+      done += k;
+      skip = 0;
+    }
     return n;
   }
+  // Up to n bytes from `offset`, within the chunk that holds `offset` (all of them when the queue
+  // was filled by append(string_view) only).
   std::string_view view(std::size_t offset, std::size_t n) const {
-    if (offset >= size()) return {};
-    return std::string_view(buf_).substr(head_ + offset, std::min(n, size() - offset));
+    if (offset >= size_) return {};
+    std::size_t skip = head_ + offset;
+    for (const std::string& c : chunks_) {
+      if (skip >= c.size()) {
+        skip -= c.size();
+        continue;
+      }
+      return std::string_view(c).substr(skip, std::min(n, size_ - offset));
+    }
+    return {};
   }
+  // Appends n bytes from `offset` to `out` (n at most size() - offset).
+  void append_to(std::string& out, std::size_t offset, std::size_t n) const {
+    std::size_t skip = head_ + offset;
+    for (const std::string& c : chunks_) {
+      if (n == 0) break;
+      if (skip >= c.size()) {
+        skip -= c.size();
+        continue;
+      }
+      const std::size_t k = std::min(c.size() - skip, n);
+      out.append(c.data() + skip, k);
+      n -= k;
+      skip = 0;
+    }
+  }
+
   void consume(std::size_t n) {
-    head_ += std::min(n, size());
-    if (head_ == buf_.size()) {
-      buf_.clear();
+    n = std::min(n, size_);
+    size_ -= n;
+    while (n > 0) {
+      std::string& front = chunks_.front();
+      const std::size_t left = front.size() - head_;
+      if (n < left) {
+        head_ += n;
+        break;
+      }
+      n -= left;
       head_ = 0;
-    } else if (head_ > 65536 && head_ * 2 > buf_.size()) {
-      buf_.erase(0, head_);
+      if (chunks_.size() == 1) {
+        front.clear();  // kept with its room for the next bytes
+        taken_back_ = false;
+      } else {
+        chunks_.pop_front();
+      }
+    }
+    if (chunks_.size() == 1 && head_ > 65536 && head_ * 2 > chunks_.front().size()) {
+      chunks_.front().erase(0, head_);
       head_ = 0;
     }
   }
   void clear() noexcept {
-    buf_.clear();
+    chunks_.clear();
     head_ = 0;
+    size_ = 0;
+    taken_back_ = false;
   }
 
  private:
-  std::string buf_;
-  std::size_t head_ = 0;
+  // A taken-over string at most this long is copied into the last chunk when it has the room.
+  static constexpr std::size_t kCopyBelow = 512;
+
+  std::deque<std::string> chunks_;
+  std::size_t head_ = 0;  // bytes of the front chunk already consumed
+  std::size_t size_ = 0;
+  bool taken_back_ = false;  // the last chunk is a taken-over string (append(string_view) starts a new one)
 };
 
 }  // namespace socksim::sim

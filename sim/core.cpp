@@ -151,11 +151,12 @@ const SimNetwork::LinkConfig* Core::link_for(const Host* from, const Host* to) c
   return found;
 }
 
-void Core::transmit(const Packet& packet, std::function<void()> deliver) {
+void Core::transmit(const Packet& packet, Delivery deliver) {
   // Packets to an address no host has are lost (as on a network with no route back).
   if (!packet.to) {
     TraceLine l = line("lost");
-    l.str("proto", packet.proto).str("pkt", packet.what);
+    l.str("proto", packet.proto);
+    packet.trace_what(l);
     trace_event(l);
     return;
   }
@@ -167,13 +168,16 @@ void Core::transmit(const Packet& packet, std::function<void()> deliver) {
     if (!fv.fired.empty()) trace_fired(fv.fired, "link");
     if (fv.action == LinkVerdict::Action::drop) {
       TraceLine l = line("drop");
-      l.str("proto", packet.proto).str("pkt", packet.what);
+      l.str("proto", packet.proto);
+      packet.trace_what(l);
       trace_event(l);
       return;
     }
     if (fv.action == LinkVerdict::Action::hold) {
       TraceLine l = line("hold");
-      l.str("proto", packet.proto).str("pkt", packet.what).num("rule", static_cast<long long>(fv.hold_by));
+      l.str("proto", packet.proto);
+      packet.trace_what(l);
+      l.num("rule", static_cast<long long>(fv.hold_by));
       trace_event(l);
       held_[fv.hold_by].push_back(std::move(deliver));
       if (fv.stall_for) {
@@ -208,14 +212,16 @@ void Core::transmit(const Packet& packet, std::function<void()> deliver) {
   // Reordered datagrams leave the path's order: they arrive later than their successors.
   delay += fv.extra_delay;
   TraceLine l = line("send");
-  l.str("proto", packet.proto).str("pkt", packet.what).num("delay", delay);
+  l.str("proto", packet.proto);
+  packet.trace_what(l);
+  l.num("delay", delay);
   if (fv.copies > 1) l.num("copies", fv.copies);
   trace_event(l);
   for (int copy = 1; copy < fv.copies; ++copy) {
     if (delay <= 0)
-      immediate_.push_back(deliver);
+      immediate_.push_back(deliver.copy());
     else
-      clock.at(now() + delay, deliver);
+      clock.at(now() + delay, deliver.copy());
   }
   if (delay <= 0) {
     immediate_.push_back(std::move(deliver));
@@ -227,7 +233,7 @@ void Core::transmit(const Packet& packet, std::function<void()> deliver) {
 void Core::release(FaultId id) {
   auto it = held_.find(id);
   if (it == held_.end()) return;
-  std::vector<std::function<void()>> packets = std::move(it->second);
+  std::vector<Delivery> packets = std::move(it->second);
   held_.erase(it);
   TraceLine l = line("release");
   l.num("rule", static_cast<long long>(id)).num("packets", static_cast<long long>(packets.size()));

@@ -30,12 +30,27 @@ struct Packet {
   std::size_t bytes = 0;       // payload size (delays by bandwidth)
   const char* proto = "";      // "tcp", "udp"
   std::string what;            // for the trace: "SYN 127.0.0.1:40000 > 127.0.0.1:80"
+  // Or the description made only when the trace writes its lines: what_fn(what_obj, *this),
+  // with what_hash standing for it in the trace hash.
+  std::string (*what_fn)(const void* obj, const Packet& packet) = nullptr;
+  const void* what_obj = nullptr;
+  std::uint64_t what_hash = 0;
+  // Adds the "pkt" field to a trace line.
+  void trace_what(TraceLine& line) const {
+    if (what_fn)
+      line.described("pkt", {what_hash}, [this] { return what_fn(what_obj, *this); });
+    else
+      line.str("pkt", what);
+  }
   // For the fault rules: the sockets at both ends (when known), and what kind of packet it is.
   const SimSocket* sender = nullptr;
   const SimSocket* receiver = nullptr;
   bool datagram = false;
   bool syn = false;            // a SYN without ACK
 };
+
+// A packet's delivery: kept in place (no allocation) up to the size of a TCP segment's.
+using Delivery = InplaceCallback<192>;
 
 class Core {
  public:
@@ -81,7 +96,7 @@ class Core {
   // duplicate, reorder, slow down) are consulted here and nowhere else, then the link model
   // (latency, jitter, bandwidth, ordering) decides when `deliver` runs. Zero delay queues it
   // for drain().
-  void transmit(const Packet& packet, std::function<void()> deliver);
+  void transmit(const Packet& packet, Delivery deliver);
   // Delivers, in order, the packets rule `id` holds (the rule was removed, or its stall is over).
   void release(FaultId id);
   // The DNS fault rules for a lookup of `name` (numeric addresses are never looked up): waits
@@ -99,7 +114,7 @@ class Core {
 
   // ---- trace ----
   void trace_event(TraceLine& line) { trace.emit(line); }
-  TraceLine line(std::string_view ev) const { return TraceLine(now(), current_task(), ev, trace.enabled()); }
+  TraceLine line(std::string_view ev) const { return TraceLine(trace, now(), current_task(), ev); }
   bool tracing() const noexcept { return trace.enabled(); }
 
  private:
@@ -110,8 +125,8 @@ class Core {
   const SimNetwork::LinkConfig* link_for(const Host* from, const Host* to) const;
 
   std::map<std::pair<const Host*, const Host*>, LinkState> links_;
-  std::map<FaultId, std::vector<std::function<void()>>> held_;  // packets a rule holds, in order
-  std::vector<std::function<void()>> immediate_;
+  std::map<FaultId, std::vector<Delivery>> held_;  // packets a rule holds, in order
+  std::vector<Delivery> immediate_;
   std::size_t immediate_head_ = 0;
   bool draining_ = false;
   std::map<int, std::weak_ptr<SimSocket>> fds_;

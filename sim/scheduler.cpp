@@ -45,9 +45,22 @@ WaitQueue::~WaitQueue() {
 
 void WaitQueue::notify_all() {
   if (waiters_.empty()) return;
-  auto waiters = std::move(waiters_);
+  if (waiters_.size() == 1) {
+    // The common case, without giving up the vector's room (the next wait needs it again).
+    TaskRec* t = waiters_.front();
+    waiters_.clear();
+    t->scheduler->wake(t, Wake::notified);
+    return;
+  }
+  auto waiters = waiters_;
   waiters_.clear();
   for (TaskRec* t : waiters) t->scheduler->wake(t, Wake::notified);
+}
+
+std::string WaitWhat::text() const {
+  std::string out = std::string(op) + " on fd " + std::to_string(fd);
+  if (describe) out += " (" + describe(obj) + ")";
+  return out;
 }
 
 Scheduler::Scheduler(Clock& clock, Rng& rng, std::function<void()> drain)
@@ -259,6 +272,22 @@ Wake Scheduler::wait(std::span<WaitQueue* const> queues, std::optional<Nanos> de
   TaskRec* self = current_;
   if (self->unwinding) throw TaskUnwind{};
   if (cancelled()) return Wake::cancelled;
+  self->what = std::move(what);
+  self->what_parts = WaitWhat{};
+  return park(queues, deadline);
+}
+
+Wake Scheduler::wait(std::span<WaitQueue* const> queues, std::optional<Nanos> deadline, const WaitWhat& what) {
+  TaskRec* self = current_;
+  if (self->unwinding) throw TaskUnwind{};
+  if (cancelled()) return Wake::cancelled;
+  self->what.clear();
+  self->what_parts = what;
+  return park(queues, deadline);
+}
+
+Wake Scheduler::park(std::span<WaitQueue* const> queues, std::optional<Nanos> deadline) {
+  TaskRec* self = current_;
   if (self->waiting || self->ready) bug("a running task is already parked");
   for (WaitQueue* q : queues) {
     q->waiters_.push_back(self);
@@ -267,7 +296,6 @@ Wake Scheduler::wait(std::span<WaitQueue* const> queues, std::optional<Nanos> de
   if (deadline) self->timer = clock_.at(*deadline, [this, self] { wake(self, Wake::timeout); });
   self->waiting = true;
   self->wake = Wake::none;
-  self->what = std::move(what);
 
   TaskRec* next = pick_next();
   if (!next) {
@@ -312,7 +340,8 @@ std::string Scheduler::make_deadlock_report() const {
   std::string out = "deadlock at t=" + std::to_string(clock_.now()) + "ns: every task is blocked and no timer is pending";
   auto line = [&](const TaskRec& t) {
     out += "\n  task '" + t.name + "'" + (t.root ? " (root)" : "") + ": ";
-    out += t.waiting ? "waits in " + t.what : std::string(t.done ? "ended" : "running");
+    out += t.waiting ? "waits in " + (t.what.empty() ? t.what_parts.text() : t.what)
+                     : std::string(t.done ? "ended" : "running");
   };
   line(*root_);
   for (const auto& t : tasks_) {

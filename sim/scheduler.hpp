@@ -62,6 +62,16 @@ class WaitQueue {
 // its next blocking call, which throws it again.
 struct TaskUnwind {};
 
+// What a parked task waits in ("recv on fd 4 (tcp ... ESTABLISHED)"), kept as its parts and made
+// into text only for a deadlock report: parking costs no string building.
+struct WaitWhat {
+  const char* op = "";
+  int fd = -1;
+  const void* obj = nullptr;                            // what it waits on (alive while it waits)
+  std::string (*describe)(const void* obj) = nullptr;  // obj's description
+  std::string text() const;
+};
+
 struct TaskRec {
   Scheduler* scheduler = nullptr;
   std::uint64_t id = 0;
@@ -82,7 +92,8 @@ struct TaskRec {
   std::vector<WaitQueue*> queues;
   std::optional<Clock::TimerId> timer;
   Wake wake = Wake::none;
-  std::string what;  // the call it waits in, and on which socket
+  std::string what;  // the call it waits in, and on which socket (empty: what_parts says)
+  WaitWhat what_parts;
   // AddressSanitizer's view of the stack (the root's is learned at its first switch).
   void* fake_stack = nullptr;
   const void* stack_bottom = nullptr;
@@ -115,6 +126,11 @@ class Scheduler {
     WaitQueue* q = &queue;
     return wait(std::span<WaitQueue* const>(&q, 1), deadline, std::move(what));
   }
+  Wake wait(std::span<WaitQueue* const> queues, std::optional<Nanos> deadline, const WaitWhat& what);
+  Wake wait(WaitQueue& queue, std::optional<Nanos> deadline, const WaitWhat& what) {
+    WaitQueue* q = &queue;
+    return wait(std::span<WaitQueue* const>(&q, 1), deadline, what);
+  }
 
   // Lets the other ready tasks run; the current one goes to the back of the ready queue.
   void yield();
@@ -137,6 +153,7 @@ class Scheduler {
   void unwind_all();
 
  private:
+  Wake park(std::span<WaitQueue* const> queues, std::optional<Nanos> deadline);
   std::shared_ptr<TaskRec> tasks_by_ptr(TaskRec* task) const;
   TaskRec* pick_next();
   TaskRec* pop_ready();

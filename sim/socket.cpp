@@ -49,8 +49,10 @@ bool SimSocket::wait(Io& io, std::error_code& ec) {
     ec = make_error_code(errc::timeout);
     return false;
   }
-  std::string what = std::string(io.op) + " on fd " + std::to_string(io.fd) + " (" + describe() + ")";
-  switch (core.sched.wait(waiters, io.deadline, std::move(what))) {
+  // What the task waits in, made into text only for a deadlock report.
+  const WaitWhat what{io.op, io.fd, this,
+                      [](const void* s) { return static_cast<const SimSocket*>(s)->describe(); }};
+  switch (core.sched.wait(waiters, io.deadline, what)) {
     case Wake::timeout:
       ec = make_error_code(errc::timeout);
       return false;
@@ -126,9 +128,10 @@ class Call {
     }
     TraceLine line = core_.line("call");
     line.str("op", op_).num("fd", fd_);
-    if (!detail_.empty()) line.str("arg", detail_);
+    if (has_arg_) line.described("arg", {arg_hash_}, [this]() -> const std::string& { return detail_; });
     if (ec_)
-      line.str("err", error_name(ec_));
+      line.described("err", {static_cast<std::uint64_t>(ec_.value()), trace_hash::mix_bytes(0, ec_.category().name())},
+                     [this] { return error_name(ec_); });
     else if (has_ret_)
       line.num("ret", ret_);
     core_.trace_event(line);
@@ -142,8 +145,28 @@ class Call {
     has_ret_ = true;
     ret_ = v;
   }
-  void arg(const std::string& s) {
-    if (core_.tracing()) detail_ = s;
+  // The call's arguments for its trace line: `parts` stand for them in the trace hash and must
+  // determine text(), which is made only when the line is written.
+  template <class Text>
+  void arg(std::initializer_list<std::uint64_t> parts, Text&& text) {
+    if (!core_.tracing()) return;
+    has_arg_ = true;
+    arg_hash_ = trace_hash::kInitial;
+    for (std::uint64_t p : parts) arg_hash_ = trace_hash::mix(arg_hash_, p);
+    if (core_.trace.writes_text()) detail_ = text();
+  }
+  // An address argument (none in the line when its text is empty, as for AF_UNSPEC).
+  void arg(const Address& a) {
+    const int f = a.family();
+    if ((f != AF_INET && f != AF_INET6 && f != AF_UNIX) || (f == AF_UNIX && a.host().empty())) return;
+    arg({trace_hash::mix_bytes(0, a.host()), static_cast<std::uint64_t>(f), static_cast<std::uint64_t>(a.port()),
+         a.scope_id()},
+        [&a] { return a.to_string(); });
+  }
+  // Arguments that are numbers.
+  void arg_nums(long long a, long long b, char sep) {
+    arg({static_cast<std::uint64_t>(a), static_cast<std::uint64_t>(b), static_cast<std::uint64_t>(sep)},
+        [&] { return std::to_string(a) + sep + std::to_string(b); });
   }
 
  private:
@@ -154,6 +177,8 @@ class Call {
   bool ok_ = false;
   bool has_ret_ = false;
   long long ret_ = 0;
+  bool has_arg_ = false;
+  std::uint64_t arg_hash_ = 0;
   std::string detail_;
   Verdict verdict_;
 };
@@ -206,14 +231,14 @@ std::shared_ptr<SocketImpl> SimSocketImpl::accept(Address& peer, std::error_code
 void SimSocketImpl::bind(const Address& address, std::error_code& ec) {
   Call call(*core_, *sock_, "bind", fd_, ec);
   if (!call.ok()) return;
-  if (core_->tracing()) call.arg(address.to_string());
+  call.arg(address);
   sock_->bind(address, ec);
 }
 
 void SimSocketImpl::connect(const Address& address, std::error_code& ec) {
   Call call(*core_, *sock_, "connect", fd_, ec);
   if (!call.ok()) return;
-  if (core_->tracing()) call.arg(address.to_string());
+  call.arg(address);
   Io io = this->io("connect", 0);
   sock_->connect(address, io, ec);
 }
@@ -233,7 +258,7 @@ Address SimSocketImpl::getsockname(std::error_code& ec) {
 int SimSocketImpl::getsockopt(int level, int optname, std::error_code& ec) {
   Call call(*core_, *sock_, "getsockopt", fd_, ec);
   if (!call.ok()) return 0;
-  if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname));
+  call.arg_nums(level, optname, '/');
   std::string bytes = sock_->getsockopt(level, optname, sizeof(int), ec);
   if (ec) return 0;
   unsigned char b[4] = {0, 0, 0, 0};
@@ -248,7 +273,8 @@ int SimSocketImpl::getsockopt(int level, int optname, std::error_code& ec) {
 std::string SimSocketImpl::getsockopt(int level, int optname, std::size_t buflen, std::error_code& ec) {
   Call call(*core_, *sock_, "getsockopt", fd_, ec);
   if (!call.ok()) return {};
-  if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname) + "/" + std::to_string(buflen));
+  call.arg({static_cast<std::uint64_t>(level), static_cast<std::uint64_t>(optname), buflen},
+           [&] { return std::to_string(level) + "/" + std::to_string(optname) + "/" + std::to_string(buflen); });
   auto out = sock_->getsockopt(level, optname, buflen, ec);
   if (!ec) call.ret(static_cast<long long>(out.size()));
   return out;
@@ -257,14 +283,14 @@ std::string SimSocketImpl::getsockopt(int level, int optname, std::size_t buflen
 void SimSocketImpl::listen(int backlog, std::error_code& ec) {
   Call call(*core_, *sock_, "listen", fd_, ec);
   if (!call.ok()) return;
-  if (core_->tracing()) call.arg(std::to_string(backlog));
+  call.arg({static_cast<std::uint64_t>(backlog)}, [&] { return std::to_string(backlog); });
   sock_->listen(backlog, ec);
 }
 
 std::size_t SimSocketImpl::recv_into(std::span<char> buffer, int flags, Address* from, std::error_code& ec) {
   Call call(*core_, *sock_, from ? "recvfrom" : "recv", fd_, ec);
   if (!call.ok()) return 0;
-  if (core_->tracing()) call.arg(std::to_string(buffer.size()) + "/" + std::to_string(flags));
+  call.arg_nums(static_cast<long long>(buffer.size()), flags, '/');
   Io io = this->io(from ? "recvfrom" : "recv", flags);
   if (buffer.size() > call.cap()) buffer = buffer.first(call.cap());
   const std::size_t n = sock_->recv(buffer, flags, from, io, ec);
@@ -275,7 +301,12 @@ std::size_t SimSocketImpl::recv_into(std::span<char> buffer, int flags, Address*
 std::size_t SimSocketImpl::send(std::string_view data, int flags, const Address* to, std::error_code& ec) {
   Call call(*core_, *sock_, to ? "sendto" : "send", fd_, ec);
   if (!call.ok()) return 0;
-  if (core_->tracing()) call.arg(std::to_string(data.size()) + "/" + std::to_string(flags) + (to ? " " + to->to_string() : ""));
+  if (to)
+    call.arg({data.size(), static_cast<std::uint64_t>(flags), trace_hash::mix_bytes(0, to->host()),
+              static_cast<std::uint64_t>(to->family()), static_cast<std::uint64_t>(to->port()), to->scope_id()},
+             [&] { return std::to_string(data.size()) + "/" + std::to_string(flags) + " " + to->to_string(); });
+  else
+    call.arg_nums(static_cast<long long>(data.size()), flags, '/');
   Io io = this->io(to ? "sendto" : "send", flags);
   // A capped send is short on a byte stream only: a datagram goes whole or not at all.
   const std::size_t n = sock_->send(sock_->type == SOCK_STREAM ? data.substr(0, call.cap()) : data, flags, to, io, ec);
@@ -286,7 +317,7 @@ std::size_t SimSocketImpl::send(std::string_view data, int flags, const Address*
 std::size_t SimSocketImpl::sendall(std::string_view data, int flags, std::error_code& ec) {
   Call call(*core_, *sock_, "sendall", fd_, ec);
   if (!call.ok()) return 0;
-  if (core_->tracing()) call.arg(std::to_string(data.size()) + "/" + std::to_string(flags));
+  call.arg_nums(static_cast<long long>(data.size()), flags, '/');
   // The timeout bounds the whole call; each send may accept part of the data.
   Io io = this->io("sendall", flags);
   std::size_t total = 0;
@@ -307,7 +338,8 @@ void SimSocketImpl::settimeout(Seconds timeout) { timeout_ = timeout; }
 void SimSocketImpl::setsockopt(int level, int optname, int value, std::error_code& ec) {
   Call call(*core_, *sock_, "setsockopt", fd_, ec);
   if (!call.ok()) return;
-  if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname) + "=" + std::to_string(value));
+  call.arg({static_cast<std::uint64_t>(level), static_cast<std::uint64_t>(optname), static_cast<std::uint64_t>(value)},
+           [&] { return std::to_string(level) + "/" + std::to_string(optname) + "=" + std::to_string(value); });
   const auto u = static_cast<std::uint32_t>(value);
   const char bytes[4] = {static_cast<char>(u & 0xff), static_cast<char>((u >> 8) & 0xff),
                          static_cast<char>((u >> 16) & 0xff), static_cast<char>((u >> 24) & 0xff)};
@@ -317,14 +349,15 @@ void SimSocketImpl::setsockopt(int level, int optname, int value, std::error_cod
 void SimSocketImpl::setsockopt(int level, int optname, std::string_view value, std::error_code& ec) {
   Call call(*core_, *sock_, "setsockopt", fd_, ec);
   if (!call.ok()) return;
-  if (core_->tracing()) call.arg(std::to_string(level) + "/" + std::to_string(optname) + " len " + std::to_string(value.size()));
+  call.arg({static_cast<std::uint64_t>(level), static_cast<std::uint64_t>(optname), value.size()},
+           [&] { return std::to_string(level) + "/" + std::to_string(optname) + " len " + std::to_string(value.size()); });
   sock_->setsockopt(level, optname, value, ec);
 }
 
 void SimSocketImpl::shutdown(int how, std::error_code& ec) {
   Call call(*core_, *sock_, "shutdown", fd_, ec);
   if (!call.ok()) return;
-  if (core_->tracing()) call.arg(std::to_string(how));
+  call.arg({static_cast<std::uint64_t>(how)}, [&] { return std::to_string(how); });
   if (how < SHUT_RD || how > SHUT_RDWR) {
     ec = errno_code(EINVAL);
     return;

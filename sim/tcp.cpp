@@ -17,6 +17,7 @@
 
 #include <cassert>
 #include <cerrno>
+#include <cstring>
 
 #include "core.hpp"
 #include "host.hpp"
@@ -41,14 +42,35 @@ const char* to_string(TcpState s) noexcept {
   return "?";
 }
 
-std::string TcpSegment::describe() const {
+namespace {
+
+std::uint64_t endpoint_hash(std::uint64_t h, const Endpoint& ep) {
+  std::uint64_t a, b;
+  std::memcpy(&a, ep.ip.bytes.data(), 8);
+  std::memcpy(&b, ep.ip.bytes.data() + 8, 8);
+  h = trace_hash::mix(h, static_cast<std::uint64_t>(ep.ip.family) << 32 | static_cast<std::uint32_t>(ep.port));
+  return trace_hash::mix(trace_hash::mix(h, a), b);
+}
+
+}  // namespace
+
+std::uint64_t TcpSegment::trace_hash(std::size_t len) const {
+  std::uint64_t h = endpoint_hash(endpoint_hash(trace_hash::mix(trace_hash::kInitial, flags), src), dst);
+  h = trace_hash::mix(h, len);
+  if (flags & ACK) h = trace_hash::mix(trace_hash::mix(h, ack), window);
+  return h;
+}
+
+std::string TcpSegment::describe() const { return describe(data.size()); }
+
+std::string TcpSegment::describe(std::size_t len) const {
   std::string f;
   if (flags & SYN) f += "S";
   if (flags & FIN) f += "F";
   if (flags & RST) f += "R";
   if (flags & ACK) f += ".";
   std::string out = f + " " + src.to_string() + " > " + dst.to_string();
-  if (!data.empty()) out += " len " + std::to_string(data.size());
+  if (len) out += " len " + std::to_string(len);
   if (flags & ACK) out += " ack " + std::to_string(ack) + " win " + std::to_string(window);
   return out;
 }
@@ -60,6 +82,14 @@ TcpSocket::TcpSocket(Core& c, Host& h, int fam, int pro) : SimSocket(c, h, fam, 
 }
 
 TcpSocket::~TcpSocket() = default;
+
+std::uint64_t TcpSocket::describe_hash() const {
+  std::uint64_t h = trace_hash::mix(trace_hash::kInitial, static_cast<std::uint64_t>(state_));
+  h = trace_hash::mix(h, binding_.bound);
+  if (binding_.bound) h = endpoint_hash(h, Endpoint{binding_.addr, binding_.port});
+  if (remote_.ip.family) h = endpoint_hash(h, remote_);
+  return h;
+}
 
 std::string TcpSocket::describe() const {
   std::string out = "tcp ";
@@ -80,7 +110,8 @@ void TcpSocket::set_state(TcpState next) {
   if (next == state_) return;
   if (core.tracing()) {
     TraceLine line = core.line("tcp");
-    line.str("sock", describe()).str("from", to_string(state_)).str("to", to_string(next));
+    line.described("sock", {describe_hash()}, [this] { return describe(); });
+    line.str("from", to_string(state_)).str("to", to_string(next));
     core.trace_event(line);
   }
   const TcpState prev = state_;
@@ -117,6 +148,35 @@ void TcpSocket::options_changed() {
   if (connected_state()) window_update();
 }
 
+namespace {
+
+// A segment's description for the trace, made only when the trace writes its lines. The packet's
+// segment may have been moved into its delivery by then: its payload length is the packet's.
+std::string describe_segment(const void* seg, const Packet& p) {
+  return static_cast<const TcpSegment*>(seg)->describe(p.bytes);
+}
+
+// A segment on its way to the socket at the other end of its connection (held in place by the
+// network: no allocation besides the payload's).
+struct SegmentDelivery {
+  Core* core;
+  Host* dst_host;
+  TcpSegment seg;
+  std::weak_ptr<SimSocket> from;
+  std::weak_ptr<TcpSocket> to;
+  void operator()() {
+    if (auto receiver = to.lock()) {
+      receiver->on_segment(seg, from);
+    } else if (auto sender = std::static_pointer_cast<TcpSocket>(from.lock());
+               sender && dst_host && !(seg.flags & TcpSegment::RST)) {
+      // No socket has this connection any more: the host answers RST.
+      TcpSocket::reply_rst(*core, *dst_host, seg, sender);
+    }
+  }
+};
+
+}  // namespace
+
 void TcpSocket::output(unsigned flags, std::string data) {
   TcpSegment seg;
   seg.flags = flags;
@@ -128,20 +188,23 @@ void TcpSocket::output(unsigned flags, std::string data) {
     seg.window = rcv_window();
     advertised_ = seg.window;
   }
-  auto me = self();
-  std::weak_ptr<TcpSocket> from = me;
   Packet p;
   p.from = host;
   p.bytes = seg.data.size();
   p.proto = "tcp";
   p.sender = this;
-  if (core.tracing()) p.what = seg.describe();
+  if (core.tracing()) {
+    p.what_fn = &describe_segment;
+    p.what_obj = &seg;
+    p.what_hash = seg.trace_hash(p.bytes);
+  }
   if ((flags & TcpSegment::SYN) && !(flags & TcpSegment::ACK)) {
     p.syn = true;
     // The SYN finds its listener where it arrives.
     Host* dst = core.route(*host, remote_.ip);
     p.to = dst;
     Core* c = &core;
+    std::weak_ptr<TcpSocket> from = self();
     core.transmit(p, [c, dst, seg, from] {
       if (auto client = from.lock()) TcpSocket::on_syn(*c, *dst, seg, client);
     });
@@ -150,19 +213,8 @@ void TcpSocket::output(unsigned flags, std::string data) {
   auto peer = peer_.lock();
   p.to = peer ? peer->host : core.route(*host, remote_.ip);
   p.receiver = peer.get();
-  std::weak_ptr<TcpSocket> to = peer_;
-  Core* c = &core;
   Host* dst_host = p.to;
-  core.transmit(p, [c, dst_host, seg, from, to] {
-    auto receiver = to.lock();
-    auto sender = from.lock();
-    if (receiver) {
-      receiver->on_segment(seg, sender);
-    } else if (sender && dst_host && !(seg.flags & TcpSegment::RST)) {
-      // No socket has this connection any more: the host answers RST.
-      reply_rst(*c, *dst_host, seg, sender);
-    }
-  });
+  core.transmit(p, SegmentDelivery{&core, dst_host, std::move(seg), weak_from_this(), peer_});
 }
 
 void TcpSocket::reply_rst(Core& c, Host& from_host, const TcpSegment& to_this, const std::shared_ptr<TcpSocket>& to) {
@@ -175,10 +227,14 @@ void TcpSocket::reply_rst(Core& c, Host& from_host, const TcpSegment& to_this, c
   p.to = to->host;
   p.proto = "tcp";
   p.receiver = to.get();
-  if (c.tracing()) p.what = rst.describe();
+  if (c.tracing()) {
+    p.what_fn = &describe_segment;
+    p.what_obj = &rst;
+    p.what_hash = rst.trace_hash(0);
+  }
   std::weak_ptr<TcpSocket> target = to;
-  c.transmit(p, [rst, target] {
-    if (auto t = target.lock()) t->on_segment(rst, nullptr);
+  c.transmit(p, [rst, target]() mutable {
+    if (auto t = target.lock()) t->on_segment(rst, std::weak_ptr<SimSocket>());
   });
 }
 
@@ -196,7 +252,9 @@ void TcpSocket::push() {
     const std::size_t unsent = snd_.size() - snd_sent_;
     const std::size_t n = std::min({allowed, unsent, kMaxSegment});
     if (n == 0) break;
-    std::string chunk(snd_.view(snd_sent_, n));
+    std::string chunk;
+    chunk.reserve(n);
+    snd_.append_to(chunk, snd_sent_, n);
     snd_sent_ += n;
     output(TcpSegment::ACK, std::move(chunk));
   }
@@ -287,12 +345,14 @@ bool TcpSocket::stream_fault(const TcpSegment& seg, const std::shared_ptr<TcpSoc
   return true;
 }
 
-void TcpSocket::on_segment(const TcpSegment& seg, const std::shared_ptr<TcpSocket>& from) {
+void TcpSocket::on_segment(TcpSegment& seg, const std::weak_ptr<SimSocket>& sender) {
   const bool rst = seg.flags & TcpSegment::RST;
+  // The sending socket, looked up only where it matters.
+  auto from_sender = [&sender] { return std::static_pointer_cast<TcpSocket>(sender.lock()); };
   switch (state_) {
     case TcpState::CLOSED:
       // Nothing here any more: anything but a RST is answered with one.
-      if (!rst && from) reply_rst(core, *host, seg, from);
+      if (auto from = from_sender(); !rst && from) reply_rst(core, *host, seg, from);
       return;
 
     case TcpState::LISTEN:
@@ -305,7 +365,7 @@ void TcpSocket::on_segment(const TcpSegment& seg, const std::shared_ptr<TcpSocke
         reset(ECONNREFUSED, false);
         return;
       }
-      if ((seg.flags & TcpSegment::SYN) && (seg.flags & TcpSegment::ACK) && from) {
+      if (auto from = from_sender(); (seg.flags & TcpSegment::SYN) && (seg.flags & TcpSegment::ACK) && from) {
         if (descriptors == 0) {
           // The program closed while connecting.
           reply_rst(core, *host, seg, from);
@@ -385,9 +445,9 @@ void TcpSocket::on_segment(const TcpSegment& seg, const std::shared_ptr<TcpSocke
       send_ack();
       return;
     }
-    if (!core.faults.empty() && stream_fault(seg, from)) return;
-    rcv_.append(seg.data);
+    if (!core.faults.empty() && stream_fault(seg, from_sender())) return;
     rcv_total_ += seg.data.size();
+    rcv_.append(std::move(seg.data));  // the payload's bytes are taken over, not copied
     need_ack = true;
   }
 
@@ -460,7 +520,7 @@ void TcpSocket::on_syn(Core& core, Host& host, const TcpSegment& seg, const std:
   if (listener->accept_queue_.size() + listener->pending_.size() > static_cast<std::size_t>(listener->backlog_)) {
     // Accept queue full: Linux drops the SYN; the client will try again.
     TraceLine line = core.line("drop");
-    line.str("why", "accept queue full").str("pkt", seg.describe());
+    line.str("why", "accept queue full").described("pkt", {seg.trace_hash(seg.data.size())}, [&seg] { return seg.describe(); });
     core.trace_event(line);
     return;
   }
@@ -489,7 +549,8 @@ void TcpSocket::on_syn(Core& core, Host& host, const TcpSegment& seg, const std:
   listener->pending_.push_back(child);
   {
     TraceLine line = core.line("tcp");
-    line.str("sock", child->describe()).str("from", "LISTEN").str("to", "SYN_RECEIVED");
+    line.described("sock", {child->describe_hash()}, [&child] { return child->describe(); });
+    line.str("from", "LISTEN").str("to", "SYN_RECEIVED");
     core.trace_event(line);
   }
   child->output(TcpSegment::SYN | TcpSegment::ACK);

@@ -50,6 +50,10 @@ struct TcpSegment {
   Endpoint src;             // for the trace, and the SYN's way to the listener
   Endpoint dst;
   std::string describe() const;
+  // With a payload of `len` bytes (what the segment had before its payload was moved on).
+  std::string describe(std::size_t len) const;
+  // Stands for describe(len) in the trace hash.
+  std::uint64_t trace_hash(std::size_t len) const;
 };
 
 class TcpSocket final : public SimSocket {
@@ -69,6 +73,7 @@ class TcpSocket final : public SimSocket {
   short poll() const override;
   void close() override;
   std::string describe() const override;
+  std::uint64_t describe_hash() const;  // stands for describe() in the trace hash
   bool listening() const override { return state_ == TcpState::LISTEN; }
   bool bound() const override { return binding_.bound; }
 
@@ -77,10 +82,13 @@ class TcpSocket final : public SimSocket {
   std::size_t unacked() const noexcept { return snd_.size(); }
   std::size_t accept_queue_size() const noexcept { return accept_queue_.size(); }
 
-  // A segment arrives from the other end (`from`: the socket that sent it, if it still exists).
-  void on_segment(const TcpSegment& seg, const std::shared_ptr<TcpSocket>& from);
+  // A segment arrives from the other end (`sender`: the socket that sent it, if it still exists).
+  // The segment's payload may be taken over (moved into the receive buffer).
+  void on_segment(TcpSegment& seg, const std::weak_ptr<SimSocket>& sender);
   // A SYN arrives at `host` for seg.dst: a listener there makes a connection, else RST.
   static void on_syn(Core& core, Host& host, const TcpSegment& seg, const std::shared_ptr<TcpSocket>& client);
+  // The host `from_host` answers `to_this` with RST (no socket has its connection).
+  static void reply_rst(Core& core, Host& from_host, const TcpSegment& to_this, const std::shared_ptr<TcpSocket>& to);
 
  protected:
   void options_changed() override;
@@ -90,7 +98,7 @@ class TcpSocket final : public SimSocket {
   void set_state(TcpState next);
   // Sends a segment to the peer (or, for a SYN, to remote_).
   void output(unsigned flags, std::string data = {});
-  static void reply_rst(Core& core, Host& from_host, const TcpSegment& to_this, const std::shared_ptr<TcpSocket>& to);
+
   // Transmits what the peer's window allows, then a queued FIN.
   void push();
   void send_ack() { output(TcpSegment::ACK); }

@@ -1,6 +1,8 @@
 // sim/trace.cpp - see trace.hpp.
 #include "trace.hpp"
 
+#include <charconv>
+
 namespace socksim::sim {
 
 void Trace::append_json_string(std::string& out, std::string_view s) {
@@ -33,13 +35,12 @@ void Trace::append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-TraceLine::TraceLine(std::int64_t t, std::string_view task, std::string_view ev, bool active) : active_(active) {
-  if (!active_) return;
-  s_.reserve(160);
-  s_ += "{\"t\":";
-  s_ += std::to_string(t);
-  str("task", task);
-  str("ev", ev);
+std::uint64_t Trace::fnv1a(std::uint64_t h, std::string_view bytes) noexcept {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
 }
 
 void TraceLine::key(std::string_view k) {
@@ -48,36 +49,16 @@ void TraceLine::key(std::string_view k) {
   s_ += "\":";
 }
 
-TraceLine& TraceLine::num(std::string_view k, long long value) {
-  if (!active_) return *this;
+void TraceLine::append_num(std::string_view k, long long value) {
   key(k);
-  s_ += std::to_string(value);
-  return *this;
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, value);
+  s_.append(buf, r.ptr);
 }
 
-TraceLine& TraceLine::str(std::string_view k, std::string_view value) {
-  if (!active_) return *this;
+void TraceLine::append_str(std::string_view k, std::string_view value) {
   key(k);
   Trace::append_json_string(s_, value);
-  return *this;
-}
-
-std::string TraceLine::finish() {
-  s_ += '}';
-  return std::move(s_);
-}
-
-void Trace::emit(TraceLine& line) {
-  if (!line.active()) return;
-  const std::string s = line.finish();
-  for (unsigned char c : s) {
-    hash_ ^= c;
-    hash_ *= 1099511628211ULL;
-  }
-  hash_ ^= static_cast<unsigned char>('\n');
-  hash_ *= 1099511628211ULL;
-  ++lines_;
-  if (out_) *out_ << s << '\n';
 }
 
 }  // namespace socksim::sim
