@@ -84,6 +84,7 @@ Core::~Core() {
   sched.unwind_all();
   clock.clear();
   immediate_.clear();
+  running_.clear();
   kept_.clear();
   let_go_.clear();
 }
@@ -280,13 +281,13 @@ void Core::trace_fired(const std::vector<Fired>& fired, const char* where, int f
 void Core::drain() {
   if (draining_) return;
   draining_ = true;
-  while (immediate_head_ < immediate_.size()) {
-    auto fn = std::move(immediate_[immediate_head_]);
-    ++immediate_head_;
-    fn();
+  // Batch by batch: what the deliveries of one batch send goes to the next, in order; each
+  // delivery runs where it lies (the batch does not grow while it runs).
+  while (!immediate_.empty()) {
+    running_.swap(immediate_);
+    for (Delivery& d : running_) d();
+    running_.clear();
   }
-  immediate_.clear();
-  immediate_head_ = 0;
   let_go_.clear();
   draining_ = false;
 }

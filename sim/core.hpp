@@ -127,7 +127,7 @@ class Core {
   std::map<std::pair<const Host*, const Host*>, LinkState> links_;
   std::map<FaultId, std::vector<Delivery>> held_;  // packets a rule holds, in order
   std::vector<Delivery> immediate_;
-  std::size_t immediate_head_ = 0;
+  std::vector<Delivery> running_;  // the batch drain() runs (immediate_ takes what it sends)
   bool draining_ = false;
   std::map<int, std::weak_ptr<SimSocket>> fds_;
   std::set<int> free_fds_;  // below next_fd_ and not in fds_

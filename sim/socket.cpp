@@ -152,7 +152,7 @@ class Call {
     if (!core_.tracing()) return;
     has_arg_ = true;
     arg_hash_ = trace_hash::kInitial;
-    for (std::uint64_t p : parts) arg_hash_ = trace_hash::mix(arg_hash_, p);
+    for (std::uint64_t p : parts) arg_hash_ = trace_hash::step(arg_hash_, p);
     if (core_.trace.writes_text()) detail_ = text();
   }
   // An address argument (none in the line when its text is empty, as for AF_UNSPEC).

@@ -44,20 +44,24 @@ const char* to_string(TcpState s) noexcept {
 
 namespace {
 
+// An endpoint in two steps: its address's two halves (the second multiplied apart from the first,
+// in parallel with the steps) and its family and port.
 std::uint64_t endpoint_hash(std::uint64_t h, const Endpoint& ep) {
   std::uint64_t a, b;
   std::memcpy(&a, ep.ip.bytes.data(), 8);
   std::memcpy(&b, ep.ip.bytes.data() + 8, 8);
-  h = trace_hash::mix(h, static_cast<std::uint64_t>(ep.ip.family) << 32 | static_cast<std::uint32_t>(ep.port));
-  return trace_hash::mix(trace_hash::mix(h, a), b);
+  b *= 0xc2b2ae3d27d4eb4fULL;
+  h = trace_hash::step(h, a ^ (b << 32 | b >> 32));
+  return trace_hash::step(h, static_cast<std::uint64_t>(static_cast<std::uint32_t>(ep.ip.family)) << 32 |
+                                 static_cast<std::uint32_t>(ep.port));
 }
 
 }  // namespace
 
 std::uint64_t TcpSegment::trace_hash(std::size_t len) const {
-  std::uint64_t h = endpoint_hash(endpoint_hash(trace_hash::mix(trace_hash::kInitial, flags), src), dst);
-  h = trace_hash::mix(h, len);
-  if (flags & ACK) h = trace_hash::mix(trace_hash::mix(h, ack), window);
+  std::uint64_t h = endpoint_hash(endpoint_hash(trace_hash::kInitial, src), dst);
+  h = trace_hash::step(h, static_cast<std::uint64_t>(len) << 8 | flags);
+  if (flags & ACK) h = trace_hash::step(trace_hash::step(h, ack), window);
   return h;
 }
 
@@ -84,8 +88,7 @@ TcpSocket::TcpSocket(Core& c, Host& h, int fam, int pro) : SimSocket(c, h, fam, 
 TcpSocket::~TcpSocket() = default;
 
 std::uint64_t TcpSocket::describe_hash() const {
-  std::uint64_t h = trace_hash::mix(trace_hash::kInitial, static_cast<std::uint64_t>(state_));
-  h = trace_hash::mix(h, binding_.bound);
+  std::uint64_t h = trace_hash::step(trace_hash::kInitial, static_cast<std::uint64_t>(state_) << 1 | binding_.bound);
   if (binding_.bound) h = endpoint_hash(h, Endpoint{binding_.addr, binding_.port});
   if (remote_.ip.family) h = endpoint_hash(h, remote_);
   return h;

@@ -26,10 +26,13 @@ class Trace;
 // The hash's steps (exposed for the fields that hash their own parts).
 namespace trace_hash {
 inline constexpr std::uint64_t kInitial = 14695981039346656037ULL;  // FNV-1a's offset basis
-// One word into the running hash (order matters).
+inline constexpr std::uint64_t kMultiplier = 0x9e3779b97f4a7c15ULL;  // odd
+// One word into a line's running hash (order matters). For a given word it is a bijection of the
+// running value, so two lines whose fields differ never end up with the same value.
+inline std::uint64_t step(std::uint64_t h, std::uint64_t v) noexcept { return (h ^ v) * kMultiplier; }
+// One line's hash into the trace's hash (with its high bits folded down).
 inline std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
-  h ^= v;
-  h *= 0x9e3779b97f4a7c15ULL;
+  h = step(h, v);
   return h ^ (h >> 29);
 }
 // A field's key, folded into the field's first word rather than hashed on its own: its length
@@ -55,14 +58,14 @@ inline std::uint64_t short_word(const char* p, std::size_t n) noexcept {
 inline std::uint64_t mix_bytes(std::uint64_t h, std::string_view s, std::uint64_t tag = 0) noexcept {
   const char* p = s.data();
   std::size_t n = s.size();
-  if (n < 8) return mix(h, short_word(p, n) ^ static_cast<std::uint64_t>(n) << 56 ^ tag);
-  h = mix(h, n ^ tag);
+  if (n < 8) return step(h, short_word(p, n) ^ static_cast<std::uint64_t>(n) << 56 ^ tag);
+  h = step(h, n ^ tag);
   for (; n >= 8; p += 8, n -= 8) {
     std::uint64_t w;
     std::memcpy(&w, p, 8);
-    h = mix(h, w);
+    h = step(h, w);
   }
-  if (n) h = mix(h, short_word(p, n));
+  if (n) h = step(h, short_word(p, n));
   return h;
 }
 }  // namespace trace_hash
@@ -81,7 +84,7 @@ class TraceLine {
 
   TraceLine& num(std::string_view key, long long value) {
     if (!active_) return *this;
-    h_ = trace_hash::mix(h_, static_cast<std::uint64_t>(value) ^ trace_hash::key_tag(key));
+    h_ = trace_hash::step(h_, static_cast<std::uint64_t>(value) ^ trace_hash::key_tag(key));
     if (text_) append_num(key, value);
     return *this;
   }
@@ -98,7 +101,7 @@ class TraceLine {
     if (!active_) return *this;
     std::uint64_t tag = trace_hash::key_tag(key);
     for (std::uint64_t p : parts) {
-      h_ = trace_hash::mix(h_, p ^ tag);
+      h_ = trace_hash::step(h_, p ^ tag);
       tag = 0;
     }
     if (text_) append_str(key, describe());
@@ -150,7 +153,7 @@ inline TraceLine::TraceLine(std::int64_t t, std::string_view task, std::string_v
 }
 
 inline void TraceLine::start(std::int64_t t, std::string_view task, std::string_view ev) {
-  h_ = trace_hash::mix_bytes(trace_hash::mix_bytes(trace_hash::mix(h_, static_cast<std::uint64_t>(t)), task), ev);
+  h_ = trace_hash::mix_bytes(trace_hash::mix_bytes(trace_hash::step(h_, static_cast<std::uint64_t>(t)), task), ev);
   if (!text_) return;
   s_.reserve(160);
   s_ += "{\"t\":";
