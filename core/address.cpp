@@ -66,6 +66,12 @@ Address check_address(const Address& address, int socket_family, std::error_code
     return {};
   }
   std::string host = address.host();
+  // CPython reads the host with a format that refuses embedded NULs (TypeError); a C function
+  // would read only up to the NUL, and so the name or number before it.
+  if (host.find('\0') != std::string::npos) {
+    ec = make_error_code(errc::type_error);
+    return {};
+  }
   if (host.empty()) {
     host = socket_family == AF_INET ? "0.0.0.0" : "::";
   } else if (host == "<broadcast>") {

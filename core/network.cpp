@@ -207,6 +207,9 @@ void Network::sleep(Clock duration) {
 
 void Network::sleep(double seconds) {
   if (std::isnan(seconds) || seconds < 0) throw ValueError("sleep length must be non-negative");
+  // The clock counts nanoseconds in 64 bits (about 292 years); beyond that the conversion below
+  // would overflow.
+  if (seconds > 9.0e9) throw OverflowError("sleep length is too large");
   sleep(std::chrono::duration_cast<Clock>(std::chrono::duration<double>(seconds)));
 }
 
@@ -238,6 +241,14 @@ SelectResult Network::select(const std::vector<Socket*>& rlist, const std::vecto
   if (ec) return {};
   do_poll(entries, timeout, ec);
   if (ec) return {};
+  // A socket the backend does not know (another network's): EBADF, as select(2) reports a
+  // descriptor that is not open.
+  for (const auto& e : entries) {
+    if (e.revents & POLL_NVAL) {
+      ec = errno_code(EBADF);
+      return {};
+    }
+  }
   // Linux's select: readable on POLLIN/POLLHUP/POLLERR, writable on POLLOUT/POLLERR,
   // exceptional on POLLPRI.
   SelectResult result;

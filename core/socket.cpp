@@ -4,6 +4,7 @@
 #include "socksim/socket.hpp"
 
 #include <cerrno>
+#include <climits>
 #include <cmath>
 
 #include "socksim/errors.hpp"
@@ -84,13 +85,26 @@ std::unique_ptr<SocketFile> Socket::makefile(std::string_view mode, int bufsize,
   return std::make_unique<SocketFile>(impl_, std::string(mode), bufsize);
 }
 
-std::string Socket::recv(long long bufsize, int flags, std::error_code& ec) {
-  auto* s = checked(ec);
-  if (!s) return {};
+namespace {
+// recv/recvfrom's bufsize: negative is a value error; beyond an int, an overflow error (CPython
+// reads it with the "i" format: "signed integer is greater than maximum"), so that no caller
+// can make the socket allocate an absurd buffer.
+bool valid_bufsize(long long bufsize, std::error_code& ec) {
   if (bufsize < 0) {
     ec = make_error_code(errc::value_error);  // "negative buffersize in recv"
-    return {};
+    return false;
   }
+  if (bufsize > INT_MAX) {
+    ec = make_error_code(errc::overflow_error);
+    return false;
+  }
+  return true;
+}
+}  // namespace
+
+std::string Socket::recv(long long bufsize, int flags, std::error_code& ec) {
+  auto* s = checked(ec);
+  if (!s || !valid_bufsize(bufsize, ec)) return {};
   std::string out(static_cast<std::size_t>(bufsize), '\0');
   const std::size_t n = s->recv_into(std::span<char>(out.data(), out.size()), flags, nullptr, ec);
   if (ec) return {};
@@ -100,11 +114,7 @@ std::string Socket::recv(long long bufsize, int flags, std::error_code& ec) {
 
 std::pair<std::string, Address> Socket::recvfrom(long long bufsize, int flags, std::error_code& ec) {
   auto* s = checked(ec);
-  if (!s) return {};
-  if (bufsize < 0) {
-    ec = make_error_code(errc::value_error);  // "negative buffersize in recvfrom"
-    return {};
-  }
+  if (!s || !valid_bufsize(bufsize, ec)) return {};
   std::string out(static_cast<std::size_t>(bufsize), '\0');
   Address from;
   const std::size_t n = s->recv_into(std::span<char>(out.data(), out.size()), flags, &from, ec);

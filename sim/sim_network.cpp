@@ -313,8 +313,9 @@ int SimNetwork::do_poll(std::vector<PollEntry>& entries, Seconds timeout, std::e
   if (timeout) deadline = core_->now() + sim::to_nanos(*timeout);
   std::vector<sim::SimSocket*> socks;
   for (auto& e : entries) {
+    // A socket of another backend, or of another SimNetwork, is not one of ours: POLLNVAL.
     auto* impl = dynamic_cast<sim::SimSocketImpl*>(e.socket);
-    socks.push_back(impl ? impl->socket().get() : nullptr);
+    socks.push_back(impl && &impl->socket()->core == core_.get() ? impl->socket().get() : nullptr);
   }
   for (;;) {
     int ready = 0;

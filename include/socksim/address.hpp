@@ -68,6 +68,7 @@ std::ostream& operator<<(std::ostream& os, const Address& a);
 //   - an AF_UNIX address on an inet socket, or an inet address on an AF_UNIX socket: type_error;
 //     an AF_INET6 address on an AF_INET socket: type_error;
 //   - an AF_INET (host, port) on an AF_INET6 socket: taken as (host, port, 0, 0);
+//   - a host with an embedded NUL: type_error;
 //   - port outside 0..65535, flowinfo outside 0..1048575: overflow_error;
 //   - host '' -> "0.0.0.0" (AF_INET) or "::" (AF_INET6); '<broadcast>' -> "255.255.255.255"
 //     (AF_INET; on AF_INET6 it is EAFNOSUPPORT);

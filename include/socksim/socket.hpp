@@ -109,6 +109,7 @@ class Socket {
   // as in the seed. bufsize: -1 default, 0 unbuffered, 1 line-buffered writes, > 1 that size.
   std::unique_ptr<SocketFile> makefile(std::string_view mode = "r", int bufsize = -1);
   std::unique_ptr<SocketFile> makefile(std::string_view mode, int bufsize, std::error_code& ec);
+  // bufsize < 0: a value error; bufsize > INT_MAX: an overflow error (as recvfrom).
   std::string recv(long long bufsize, int flags = 0);
   std::string recv(long long bufsize, int flags, std::error_code& ec);
   std::pair<std::string, Address> recvfrom(long long bufsize, int flags = 0);
