@@ -2,6 +2,7 @@
 // `sim` section (documented in docs/scenarios.md, "The `sim` section").
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -73,13 +74,26 @@ class SectionReader {
   BackendError& err_;
 };
 
-// One entry of "faults": {"fd": N (optional), and one of "send_cap": N, "recv_cap": N,
+// One entry of "faults": {"rule": "<text form>"} (every kind, its scope in the text), or
+// {"fd": N (optional), and one of "send_cap": N, "recv_cap": N,
 // "fail_call": {"op", "nth", "error", "times"}}.
 bool read_fault(SectionReader& r, const json& j, const std::string& p, std::vector<FaultRule>& out) {
-  if (!r.object_keys(j, p, {"fd", "send_cap", "recv_cap", "fail_call"})) return false;
+  if (!r.object_keys(j, p, {"fd", "send_cap", "recv_cap", "fail_call", "rule"})) return false;
+  if (j.contains("rule")) {
+    if (j.size() != 1) return r.fail(p, "\"rule\" stands alone: its scope is part of its text (\"... @fd 4\")");
+    std::string text;
+    if (!r.string(j["rule"], p + "/rule", text)) return false;
+    try {
+      out.push_back(parse_fault_rule(text));
+    } catch (const std::invalid_argument& e) {
+      return r.fail(p + "/rule", e.what());
+    }
+    return true;
+  }
   const int actions = static_cast<int>(j.contains("send_cap")) + static_cast<int>(j.contains("recv_cap")) +
                       static_cast<int>(j.contains("fail_call"));
-  if (actions != 1) return r.fail(p, "a fault needs exactly one of \"send_cap\", \"recv_cap\" and \"fail_call\"");
+  if (actions != 1)
+    return r.fail(p, "a fault needs exactly one of \"send_cap\", \"recv_cap\", \"fail_call\" and \"rule\"");
   FaultRule::Action action;
   long long n = 0;
   if (j.contains("send_cap")) {

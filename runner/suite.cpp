@@ -81,7 +81,7 @@ std::vector<std::string> validate_backend_sections(const std::vector<Scenario>& 
     BackendOptions bo;
     bo.scenario_name = sc.name;
     bo.validating = true;
-    auto net = make_backend("sim", sc.sim.value_or(json::object()), seed_for(sc, options), bo, err);
+    auto net = make_backend("sim", sim_section(sc, options), seed_for(sc, options), bo, err);
     if (!net) {
       // Where the key was written for a member (an unknown key is the common case), else the value.
       const std::string pointer = sc.sim ? "/sim" + err.pointer : "";
@@ -112,6 +112,15 @@ bool ScenarioReport::failed() const {
   return std::any_of(results.begin(), results.end(), [](const auto& r) { return r.second.status == Status::Fail; });
 }
 
+json sim_section(const Scenario& sc, const SuiteOptions& options) {
+  json section = sc.sim.value_or(json::object());
+  if (options.extra_faults.empty()) return section;
+  json& list = section["faults"];
+  if (!list.is_array()) list = json::array();
+  for (const auto& f : options.extra_faults) list.push_back(json{{"rule", f}});
+  return section;
+}
+
 ScenarioReport run_one(const Scenario& sc, const SuiteOptions& options) {
   ScenarioReport report;
   report.name = sc.name;
@@ -137,7 +146,7 @@ ScenarioReport run_one(const Scenario& sc, const SuiteOptions& options) {
     bo.trace_path = options.trace_path;
     bo.scenario_name = sc.name;
     BackendError err;
-    auto net = make_backend(backend, sc.sim.value_or(json::object()), seed, bo, err);
+    auto net = make_backend(backend, sim_section(sc, options), seed, bo, err);
     if (!net) {
       r.status = backend_available(backend) ? Status::Fail : Status::Skip;
       r.message = err.message;

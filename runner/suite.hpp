@@ -34,7 +34,12 @@ struct SuiteOptions {
   std::string trace_path;             // handed to the sim backend
   double hard_exit_grace = -1;        // see RunOptions
   std::function<void(const Scenario&, const std::string& backend, const Step&, const StepRecord&)> on_step;
+  // Fault rules (text form) added to every scenario's sim section "faults" (--faults).
+  std::vector<std::string> extra_faults;
 };
+
+// The sim section a scenario runs with: its own, plus the options' extra faults.
+json sim_section(const Scenario& scenario, const SuiteOptions& options);
 
 // The backends a --backend value stands for, in run order.
 std::vector<std::string> backends_of(const std::string& backend);

@@ -113,7 +113,13 @@ std::string exception_text(std::exception_ptr p) {
   }
 }
 
+// `s` as one shell word: unchanged when every character is one the shell takes literally.
 std::string shell_quote(const std::string& s) {
+  bool plain = !s.empty();
+  for (char c : s)
+    plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      std::string_view("_-./=:,+@%").find(c) != std::string_view::npos);
+  if (plain) return s;
   std::string out = "'";
   for (char c : s) {
     if (c == '\'')

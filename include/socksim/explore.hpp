@@ -62,14 +62,14 @@ struct ExploreOptions {
   std::string profile = "all";
   std::uint64_t first_seed = 1;
   std::uint64_t seeds = 1000;        // seeds first_seed, first_seed + 1, ...
-  std::optional<Shard> shard;        // run only this shard's seeds
+  std::optional<Shard> shard{};      // run only this shard's seeds
   bool shrink = true;                // drop faults the failure does not need
-  SimNetwork::Config config;         // hosts, DNS, links...; the seed is the run's
+  SimNetwork::Config config{};       // hosts, DNS, links...; the seed is the run's
   // The command that replays a seed, printed in reports with the seed and faults appended as
   // --socksim_seed=S --socksim_faults='...' (e.g. "./client_test --gtest_filter=Client.Robust").
-  std::string replay_command;
+  std::string replay_command{};
   // Called after each run (e.g. to draw a progress line); may be empty.
-  std::function<void(const ExploreProgress&)> on_progress;
+  std::function<void(const ExploreProgress&)> on_progress{};
 };
 
 struct ExploreResult {
@@ -102,11 +102,11 @@ struct FaultPointOptions {
   // The errors each I/O call is made to fail with, in turn (fault::kTimeout: a timeout). Per
   // call, fault::fail_point's substitutions apply.
   std::vector<int> errors = {EINTR, ECONNRESET, fault::kTimeout};
-  std::optional<Shard> shard;  // over the (call, error) pairs
+  std::optional<Shard> shard{};  // over the (call, error) pairs
   bool shrink = false;         // fail_point runs have one fault: nothing to shrink
-  SimNetwork::Config config;
-  std::string replay_command;
-  std::function<void(const ExploreProgress&)> on_progress;
+  SimNetwork::Config config{};
+  std::string replay_command{};
+  std::function<void(const ExploreProgress&)> on_progress{};
 };
 
 // Runs `body` once fault-free to count its I/O calls (that run must pass), then once for every

@@ -70,13 +70,13 @@ class SimNetwork final : public Network {
     std::uint64_t seed = 1;
     // Hosts beside "localhost" (which always exists, with 127.0.0.1 and ::1). A host named
     // "localhost" here replaces the default one's extra addresses and aliases.
-    std::vector<HostConfig> hosts;
+    std::vector<HostConfig> hosts{};
     // The host the root task (the thread that owns the network) runs on.
     std::string root_host = "localhost";
     // DNS records, services and protocols; each host's name, aliases and addresses are added as
     // records too.
-    DnsConfig dns;
-    std::vector<LinkConfig> links;
+    DnsConfig dns{};
+    std::vector<LinkConfig> links{};
     // Ready tasks run in an order drawn from the seed instead of FIFO.
     bool random_schedule = false;
     // Stack size of each task's fiber.

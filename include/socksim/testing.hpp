@@ -49,6 +49,8 @@
 #include <vector>
 
 #include "socksim/errors.hpp"
+#include "socksim/explore.hpp"
+#include "socksim/faults.hpp"
 #include "socksim/network.hpp"
 #include "socksim/real.hpp"
 #include "socksim/sim.hpp"
@@ -87,6 +89,7 @@ inline std::optional<std::uint64_t> ParseSeed(std::string_view text) noexcept {
 namespace detail {
 struct FlagState {
   std::optional<std::uint64_t> seed;  // --socksim_seed, when given
+  std::optional<std::string> faults;  // --socksim_faults, when given
   std::string argv0;                  // the test program as InitFlags saw it (absolute if it had a '/')
 };
 inline FlagState& flag_state() {
@@ -98,7 +101,8 @@ inline FlagState& flag_state() {
 // Reads and removes socksim's flags from the command line (argv[*argc] stays nullptr), and keeps
 // argv[0] for replay lines. Call it before or after ::testing::InitGoogleTest; socksim::gtest_main
 // does. Flags:
-//   --socksim_seed=N   every SimTest / BackendTest (sim) runs with seed N
+//   --socksim_seed=N        every SimTest / BackendTest (sim) runs with seed N
+//   --socksim_faults=RULES  ... and with these fault rules (text form, ';' between rules)
 // Throws std::invalid_argument for a malformed value.
 inline void InitFlags(int* argc, char** argv) {
   if (argc == nullptr || argv == nullptr || *argc <= 0) return;
@@ -112,9 +116,17 @@ inline void InitFlags(int* argc, char** argv) {
     }
   }
   constexpr std::string_view kSeed = "--socksim_seed";
+  constexpr std::string_view kFaults = "--socksim_faults";
   int kept = 1;
   for (int i = 1; i < *argc; ++i) {
     const std::string_view arg = argv[i];
+    if (arg == kFaults) throw std::invalid_argument("--socksim_faults needs a value: --socksim_faults='RULE; RULE'");
+    if (arg.starts_with(kFaults) && arg[kFaults.size()] == '=') {
+      const std::string value(arg.substr(kFaults.size() + 1));
+      (void)parse_fault_rules(value);  // throws std::invalid_argument naming the bad rule
+      state.faults = value;
+      continue;
+    }
     if (arg == kSeed) throw std::invalid_argument("--socksim_seed needs a value: --socksim_seed=N");
     if (arg.starts_with(kSeed) && arg[kSeed.size()] == '=') {
       const auto value = arg.substr(kSeed.size() + 1);
@@ -138,12 +150,31 @@ inline void PrintFlagHelp(std::ostream& out) {
          "  --socksim_seed=N\n"
          "      Run every socksim::testing::SimTest (and the sim side of BackendTest) with seed N\n"
          "      instead of the one derived from the test's name. The environment variable\n"
-         "      SOCKSIM_SEED=N does the same; the flag wins.\n";
+         "      SOCKSIM_SEED=N does the same; the flag wins.\n"
+         "  --socksim_faults=RULES\n"
+         "      Add these fault rules (socksim/faults.hpp's text form, ';' between rules) to every\n"
+         "      SimTest's network, and replay them in socksim::testing::Explore. The environment\n"
+         "      variable SOCKSIM_FAULTS does the same; the flag wins.\n";
 }
 
 // The value of --socksim_seed (nullopt when not given). SetSeedFlag changes it, as the flag would.
 inline std::optional<std::uint64_t> SeedFlag() { return detail::flag_state().seed; }
 inline void SetSeedFlag(std::optional<std::uint64_t> seed) { detail::flag_state().seed = seed; }
+
+// The fault rules of --socksim_faults, else SOCKSIM_FAULTS (when set and not empty); empty when
+// neither is given. Throws std::invalid_argument for a malformed SOCKSIM_FAULTS.
+inline std::vector<FaultRule> FaultsFlag() {
+  if (detail::flag_state().faults) return parse_fault_rules(*detail::flag_state().faults);
+  if (const char* env = std::getenv("SOCKSIM_FAULTS"); env != nullptr && *env != '\0') {
+    try {
+      return parse_fault_rules(env);
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("SOCKSIM_FAULTS: ") + e.what());
+    }
+  }
+  return {};
+}
+inline void SetFaultsFlag(std::optional<std::string> faults) { detail::flag_state().faults = std::move(faults); }
 
 // Where a test's seed came from.
 enum class SeedSource { test_name, environment, flag };
@@ -320,6 +351,8 @@ class SimRun {
     ring_.clear();
     net_ = std::make_unique<SimNetwork>(make_config(choice_.seed));
     net_->set_trace_output(&ring_.stream());
+    faults_ = FaultsFlag();
+    for (const auto& rule : faults_) net_->add_fault(rule);
   }
 
   // Detaches the trace and destroys the network.
@@ -348,7 +381,9 @@ class SimRun {
   std::string Report() const {
     std::ostringstream out;
     out << "socksim: seed " << choice_.seed << " (" << to_string(choice_.source) << ")\n";
-    out << "socksim: replay: " << ReplayCommand(choice_.seed, full_name_) << "\n";
+    out << "socksim: replay: " << ReplayCommand(choice_.seed, full_name_);
+    if (!faults_.empty()) out << " --socksim_faults=" << ShellQuote(to_string(faults_));
+    out << "\n";
     if (net_ && !net_->config().trace) {
       out << "socksim: trace: off (SimNetwork::Config::trace is false)\n";
     } else if (net_) {
@@ -374,6 +409,7 @@ class SimRun {
 
  private:
   TraceRing ring_;  // declared before net_: the network writes to it until it is gone
+  std::vector<FaultRule> faults_;
   std::string full_name_;
   SeedChoice choice_;
   std::unique_ptr<SimNetwork> net_;
@@ -420,6 +456,41 @@ class SimTest : public ::testing::Test {
  private:
   SimRun run_;
 };
+
+// =================================================================================================
+// Explore: socksim::explore from a test, with replay lines that rerun just the failing seed
+// =================================================================================================
+
+// Runs socksim::explore(body, options) from the running test, with options.replay_command set
+// (when empty) to run this test alone. When the test runs with --socksim_seed (or SOCKSIM_SEED),
+// it replays that one seed with --socksim_faults (or SOCKSIM_FAULTS) instead of sweeping: that
+// is what the replay line does.
+//
+//   TEST(Client, SurvivesShortSends) {
+//     EXPECT_TRUE(socksim::testing::ExploreSucceeds(client_body, {.profile = "chunking"}));
+//   }
+inline ExploreResult Explore(const ExploreBody& body, ExploreOptions options = {}) {
+  if (options.replay_command.empty())
+    options.replay_command = ShellQuote(ExecutablePath()) + " " + ShellQuote("--gtest_filter=" + CurrentTestFullName());
+  const bool replaying = SeedFlag().has_value() ||
+                         (std::getenv("SOCKSIM_SEED") != nullptr && *std::getenv("SOCKSIM_SEED") != '\0');
+  if (replaying) {
+    const SeedChoice choice = ChooseSeed(CurrentTestFullName());
+    ExploreResult r = replay(body, choice.seed, FaultsFlag(), options.config);
+    r.replay = options.replay_command + " --socksim_seed=" + std::to_string(r.seed) +
+               " --socksim_faults=" + ShellQuote(to_string(r.faults));
+    return r;
+  }
+  return explore(body, options);
+}
+
+// An assertion: success when Explore finds no failure; else the report (seed, faults, error,
+// replay line) as the failure message.
+inline ::testing::AssertionResult ExploreSucceeds(const ExploreBody& body, ExploreOptions options = {}) {
+  const ExploreResult r = Explore(body, std::move(options));
+  if (!r.failed) return ::testing::AssertionSuccess() << r.runs << " runs";
+  return ::testing::AssertionFailure() << "\n" << r.report();
+}
 
 // =================================================================================================
 // BackendTest: one suite, both backends

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "helpers.hpp"
 #include "runner/scenario.hpp"
 
 namespace socksim::runner {
@@ -19,12 +20,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::CliRun;
+using testing::slurp;
 
 std::vector<std::string> corpus() {
   std::vector<std::string> names;
@@ -34,30 +31,7 @@ std::vector<std::string> corpus() {
   return names;
 }
 
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-CliRun run_cli(const std::string& args) {
-  // One file per process: ctest runs the cases of this suite in parallel processes.
-  const fs::path err_file =
-      fs::path(::testing::TempDir()) / ("socksim_bad_corpus_stderr." + std::to_string(::getpid()));
-  const std::string cmd = std::string("cd '") + SOCKSIM_BAD_DIR + "' && '" + SOCKSIM_CLI + "' " + args + " 2>'" +
-                          err_file.string() + "'";
-  CliRun r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  r.err = slurp(err_file);
-  std::error_code ignored;
-  fs::remove(err_file, ignored);
-  return r;
-}
+CliRun run_cli(const std::string& args) { return testing::run_socksim(SOCKSIM_BAD_DIR, args); }
 
 TEST(BadCorpus, HasACaseForEachErrorPath) { EXPECT_GE(corpus().size(), 30u); }
 

@@ -13,23 +13,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "helpers.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using socksim::runner::testing::CliRun;
+using socksim::runner::testing::slurp;
 
 class Cli : public ::testing::Test {
  protected:
@@ -48,19 +41,7 @@ class Cli : public ::testing::Test {
   void write(const std::string& rel, const std::string& text) { std::ofstream(dir_ / rel) << text; }
 
   CliRun run(const std::string& args, const std::string& env = "") {
-    const fs::path err = dir_ / "stderr.txt";
-    const std::string cmd = "cd '" + dir_.string() + "' && " + env + " '" + SOCKSIM_CLI + "' " + args + " 2>'" +
-                            err.string() + "'";
-    CliRun r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int st = ::pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.err = slurp(err);
-    return r;
+    return socksim::runner::testing::run_socksim(dir_, args, env);
   }
 
   std::vector<std::string> names(const CliRun& r) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <regex>
+#include <stdexcept>
 #include <string>
 
 #include "socksim/testing.hpp"
@@ -53,6 +54,42 @@ TEST_F(ReplayDemo, FailsWhenAsked) {
   if (fail != nullptr && std::string(fail) == "1") ADD_FAILURE() << "failing on request";
 }
 
+// An explore() sweep from a test: the client ignores send()'s count when asked to fail, so the
+// chunking profile finds a seed where the request is cut short.
+TEST(ExploreDemo, ShortSends) {
+  const char* fail = std::getenv("SOCKSIM_TESTING_DEMO_FAIL");
+  const bool buggy = fail != nullptr && std::string(fail) == "1";
+  auto body = [buggy](socksim::SimNetwork& net) {
+    auto l = net.socket();
+    l.bind(Address::inet("127.0.0.1", 0));
+    l.listen(1);
+    auto server = net.spawn("server", [&] {
+      auto conn = l.accept().first;
+      std::string got;
+      while (got.size() < 12) got += conn.recv(12 - got.size());
+      conn.sendall("ok");
+    });
+    auto c = net.socket();
+    c.connect(l.getsockname());
+    if (buggy)
+      c.send("hello world!");
+    else
+      c.sendall("hello world!");
+    std::string answer;
+    while (answer.size() < 2) {
+      std::string part = c.recv(2 - answer.size());
+      if (part.empty()) break;
+      answer += part;
+    }
+    if (answer != "ok") throw std::runtime_error("no answer");
+    server.join();
+  };
+  socksim::ExploreOptions options;
+  options.profile = "chunking";
+  options.seeds = 100;
+  EXPECT_TRUE(socksim::testing::ExploreSucceeds(body, options));
+}
+
 // --- running this program --------------------------------------------------------------------
 
 struct Outcome {
@@ -65,7 +102,7 @@ struct Outcome {
 Outcome run(const std::string& command) {
   const std::string full =
       "unset GTEST_FILTER GTEST_OUTPUT GTEST_SHARD_INDEX GTEST_TOTAL_SHARDS GTEST_SHARD_STATUS_FILE "
-      "GTEST_REPEAT SOCKSIM_SEED SOCKSIM_TESTING_DEMO_FAIL; " +
+      "GTEST_REPEAT SOCKSIM_SEED SOCKSIM_FAULTS SOCKSIM_TESTING_DEMO_FAIL; " +
       command + " 2>&1";
   Outcome r;
   FILE* pipe = ::popen(full.c_str(), "r");
@@ -158,11 +195,34 @@ TEST(Replay, MalformedSeedsAreRefused) {
   EXPECT_NE(bad_flag.out.find("--socksim_seed=-3: not a seed"), std::string::npos) << bad_flag.out;
 }
 
+TEST(Replay, ExploreReplayLineRerunsTheFailingSeedAndFaults) {
+  constexpr const char* kExplore = "ExploreDemo.ShortSends";
+  const Outcome first = run("SOCKSIM_TESTING_DEMO_FAIL=1 " + self() + " --gtest_filter=" + kExplore);
+  ASSERT_NE(first.status, 0) << first.out;
+  const std::string seed = find(first.out, "socksim explore: seed ([0-9]+) failed");
+  ASSERT_NE(seed, "") << first.out;
+  const std::string faults = find(first.out, "  faults: ([^\n]*)\n");
+  ASSERT_NE(faults, "") << first.out;
+  const std::string hash = find(first.out, "  trace hash: ([0-9a-f]{16})");
+  ASSERT_NE(hash, "") << first.out;
+  const std::string replay = find(first.out, "  replay: ([^\n]*)\n");
+  EXPECT_EQ(replay, self() + " --gtest_filter=" + kExplore + " --socksim_seed=" + seed + " --socksim_faults=" +
+                        socksim::testing::ShellQuote(faults));
+  const Outcome again = run("SOCKSIM_TESTING_DEMO_FAIL=1 " + replay);
+  ASSERT_NE(again.status, 0) << again.out;
+  EXPECT_EQ(find(again.out, "socksim explore: seed ([0-9]+) failed"), seed) << again.out;
+  EXPECT_EQ(find(again.out, "  trace hash: ([0-9a-f]{16})"), hash) << again.out;
+  // The fixed program passes the replay, and the sweep.
+  EXPECT_EQ(run(replay).status, 0);
+  EXPECT_EQ(run(self() + " --gtest_filter=" + kExplore).status, 0);
+}
+
 TEST(Replay, HelpNamesTheFlag) {
   const Outcome help = run(self() + " --help");
   EXPECT_EQ(help.status, 0) << help.out;
   EXPECT_NE(help.out.find("--gtest_filter"), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("--socksim_seed=N"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--socksim_faults=RULES"), std::string::npos) << help.out;
 }
 
 }  // namespace
