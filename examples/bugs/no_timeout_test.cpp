@@ -76,7 +76,7 @@ TEST_F(NoTimeoutTest, AHalfOpenPeerHoldsTheClientForEver) {
   net().add_fault(fault::half_open{});  // from now on nothing gets through
   s.sendall("HELLO\n");
   // On Linux this recv waits while TCP retransmits the request (some 15 minutes) and then fails
-  // with ETIMEDOUT; the sim, which does not time out retransmissions, sees that no task can ever
+  // with ETIMEDOUT; the sim, which models no retransmissions, sees that no task can ever
   // run again.
   EXPECT_THROW(s.recv(1024), socksim::Deadlock);
 }
