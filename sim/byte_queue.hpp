@@ -1,9 +1,10 @@
 // sim/byte_queue.hpp - a FIFO of bytes: appended at the back, read and dropped at the front.
 //
-// The bytes are kept in chunks. append(string_view) copies into the last chunk, so a queue fed
-// only that way is one contiguous chunk (view() relies on it); append(std::string&&) takes the
-// string over as a chunk of its own without copying its bytes (a TCP segment's payload reaching
-// the receive buffer), unless it is small enough to copy into the room the last chunk has.
+// The bytes are kept in chunks. append(string_view) copies into the last chunk, up to kChunk bytes
+// a chunk; append(std::string&&) takes the string over as a chunk of its own without copying its
+// bytes (a TCP segment's payload reaching the receive buffer), unless it is small enough to copy
+// into the room the last chunk has. Bytes read at the front are dropped a whole chunk at a time:
+// nothing is ever moved within the queue.
 #pragma once
 
 #include <algorithm>
@@ -21,13 +22,18 @@ class ByteQueue {
   bool empty() const noexcept { return size_ == 0; }
 
   void append(std::string_view data) {
-    if (data.empty()) return;
-    if (chunks_.empty() || taken_back_) {
-      chunks_.emplace_back();
-      taken_back_ = false;
+    while (!data.empty()) {
+      if (chunks_.empty() || taken_back_ || chunks_.back().size() >= kChunk) {
+        chunks_.emplace_back();
+        chunks_.back().reserve(std::min(data.size(), kChunk));
+        taken_back_ = false;
+      }
+      std::string& back = chunks_.back();
+      const std::size_t k = std::min(data.size(), kChunk - back.size());
+      back.append(data.data(), k);
+      size_ += k;
+      data.remove_prefix(k);
     }
-    chunks_.back().append(data.data(), data.size());
-    size_ += data.size();
   }
   void append(std::string&& data) {
     if (data.empty()) return;
@@ -64,8 +70,8 @@ class ByteQueue {
     }
     return n;
   }
-  // Up to n bytes from `offset`, within the chunk that holds `offset` (all of them when the queue
-  // was filled by append(string_view) only).
+  // Up to n bytes from `offset`, within the chunk that holds `offset` (append_to() takes them
+  // across chunks).
   std::string_view view(std::size_t offset, std::size_t n) const {
     if (offset >= size_) return {};
     std::size_t skip = head_ + offset;
@@ -113,10 +119,6 @@ class ByteQueue {
         chunks_.pop_front();
       }
     }
-    if (chunks_.size() == 1 && head_ > 65536 && head_ * 2 > chunks_.front().size()) {
-      chunks_.front().erase(0, head_);
-      head_ = 0;
-    }
   }
   void clear() noexcept {
     chunks_.clear();
@@ -128,6 +130,8 @@ class ByteQueue {
  private:
   // A taken-over string at most this long is copied into the last chunk when it has the room.
   static constexpr std::size_t kCopyBelow = 512;
+  // append(string_view) starts a new chunk once the last one holds this many bytes.
+  static constexpr std::size_t kChunk = 64 * 1024;
 
   std::deque<std::string> chunks_;
   std::size_t head_ = 0;  // bytes of the front chunk already consumed
