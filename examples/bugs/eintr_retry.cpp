@@ -15,13 +15,6 @@ namespace {
 
 bool interrupted(const std::error_code& ec) { return ec == std::errc::interrupted; }
 
-// A call that failed having done nothing, so that the same call can be made again: interrupted
-// by a signal (EINTR), or told to try again (EAGAIN, which a blocking socket gives when
-// SO_RCVTIMEO or SO_SNDTIMEO runs out).
-bool try_again(const std::error_code& ec) {
-  return interrupted(ec) || ec == std::errc::resource_unavailable_try_again;
-}
-
 // Reads up to the next '\n' (returned without it) through c.buffer, with `recv_some` reading;
 // nullopt when the peer closes first.
 template <class Recv>
@@ -49,7 +42,7 @@ void send_all_retrying(socksim::Socket& s, std::string_view data) {
   while (!data.empty()) {
     std::error_code ec;
     const std::size_t sent = s.send(data, 0, ec);
-    if (try_again(ec)) continue;  // nothing was sent: send the same bytes again
+    if (interrupted(ec)) continue;  // nothing was sent: send the same bytes again
     socksim::throw_error(ec, "send");
     data.remove_prefix(sent);
   }
@@ -59,7 +52,7 @@ std::string recv_retrying(socksim::Socket& s) {
   for (;;) {
     std::error_code ec;
     std::string chunk = s.recv(4096, 0, ec);
-    if (try_again(ec)) continue;  // nothing was received: wait again
+    if (interrupted(ec)) continue;  // nothing was received: wait again
     socksim::throw_error(ec, "recv");
     return chunk;
   }
@@ -90,7 +83,7 @@ Connection connect(socksim::Network& net, const socksim::Address& server) {
     // A fresh socket per attempt: on Linux an interrupted connect() goes on in the background,
     // so calling connect() again on the same socket would fail with EALREADY.
     socksim::Socket s = net.create_connection(server, socksim::global_default_timeout, std::nullopt, ec);
-    if (try_again(ec)) continue;
+    if (interrupted(ec)) continue;
     socksim::throw_error(ec, "create_connection");
     return {std::move(s), {}};
   }
@@ -106,7 +99,7 @@ void serve_counter(socksim::Socket& listener, long& counter) {
   for (;;) {
     std::error_code ec;
     auto accepted = listener.accept(ec);
-    if (try_again(ec)) continue;
+    if (interrupted(ec)) continue;
     socksim::throw_error(ec, "accept");
     conn = std::move(accepted.first);
     break;

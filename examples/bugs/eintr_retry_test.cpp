@@ -144,7 +144,7 @@ TEST(EintrRetryExplore, FixSurvivesTheSweep) {
 
 TEST(EintrRetryFaultPoints, EveryCallInterruptedInTurn) {
   socksim::FaultPointOptions options;
-  options.errors = {EINTR, EAGAIN};
+  options.errors = {EINTR};  // the default also tries ECONNRESET and timeouts on every call
 
   const auto buggy = socksim::enumerate_fault_points(counting_checked(buggy_client), options);
   ASSERT_TRUE(buggy.failed);
@@ -152,7 +152,7 @@ TEST(EintrRetryFaultPoints, EveryCallInterruptedInTurn) {
 
   const auto fixed = socksim::enumerate_fault_points(counting_checked(fixed_client), options);
   EXPECT_FALSE(fixed.failed) << fixed.report();
-  EXPECT_GT(fixed.runs, 20u);  // the fault-free run, then two runs for each of its I/O calls
+  EXPECT_GT(fixed.runs, 10u);  // the fault-free run, then one run for each of its I/O calls
   std::cout << "the fixed client survived " << fixed.runs << " runs\n";
 }
 
