@@ -84,6 +84,15 @@ TEST_F(CliArguments, BadArgumentsGiveOneLineAndTheUsageAndExitTwo) {
       "run --backend",                         // no value
       "run --format yaml suite",               // unknown format
       "run --trace /no/such/dir/t.jsonl --backend sim suite",  // unwritable trace
+      "explore",                               // no path
+      "explore --seeds 0 suite",               // no seeds
+      "explore --seeds abc suite",             // not a number
+      "explore --seeds '' suite",              // empty
+      "explore --first-seed -1 suite",         // negative
+      "explore --first-seed '' suite",         // empty
+      "explore --shard 3/2 suite",             // index beyond the count
+      "explore --profile nope suite",          // unknown profile
+      "explore --bogus suite",                 // unknown flag
   };
   for (const auto& args : bad) {
     const CliOutcome r = run(args);
