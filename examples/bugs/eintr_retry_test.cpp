@@ -109,6 +109,7 @@ TEST(EintrRetryExplore, InterruptsProfileFindsTheBug) {
   ASSERT_TRUE(result.failed) << "50 seeds of interrupted calls did not break the client";
   EXPECT_FALSE(result.faults.empty());
   EXPECT_THAT(result.report(), ::testing::HasSubstr(std::to_string(result.seed)));
+  EXPECT_THAT(result.report(), ::testing::HasSubstr(socksim::to_string(result.faults)));
   std::cout << result.report() << "found after " << result.runs << " runs\n";
 
   const auto again = socksim::replay(body, result.seed, result.faults);

@@ -94,6 +94,7 @@ TEST(LineProtocolExplore, ChunkingFindsTheBug) {
   EXPECT_THAT(result.error, ::testing::HasSubstr("expected total=5"));
   EXPECT_FALSE(result.faults.empty());
   EXPECT_THAT(result.report(), ::testing::HasSubstr(std::to_string(result.seed)));
+  EXPECT_THAT(result.report(), ::testing::HasSubstr(socksim::to_string(result.faults)));
   std::cout << result.report() << "found after " << result.runs << " runs\n";
 
   const auto again = socksim::replay(body, result.seed, result.faults);
