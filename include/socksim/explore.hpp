@@ -32,6 +32,10 @@
 namespace socksim {
 
 // Shard `index` of `count` (from 0): the seeds whose position in the sweep is index modulo count.
+// Inside a GoogleTest program, GoogleTest gives each test to one shard only: a test that sweeps
+// with from_environment() would run one share of the seeds and the others never. Split a sweep
+// over a value-parameterized test instead (one instance per slice of seeds), which GoogleTest's
+// sharding then spreads; from_environment() is for programs that are not GoogleTest's.
 struct Shard {
   std::uint64_t index = 0;
   std::uint64_t count = 1;
@@ -43,7 +47,7 @@ struct Shard {
 };
 
 // The names of the fault profiles explore() draws from: chunking (short sends and recvs),
-// interrupts (EINTR and EAGAIN on single calls), timeouts (stalls, half-open peers, slow links,
+// interrupts (EINTR on single calls), timeouts (stalls, half-open peers, slow links,
 // calls that time out), resets (resets and ends of stream after some bytes, refused connects,
 // ECONNRESET on calls), dns (failing and slow lookups), all (any of them).
 const std::vector<std::string>& fault_profiles();

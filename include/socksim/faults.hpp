@@ -56,8 +56,8 @@ struct recv_cap {
 };
 
 // The `nth` call of `op` ("send", "recv", "connect" or "accept"; "send" covers sendto and
-// sendall, "recv" covers recvfrom) on a socket, counted from 1 per descriptor from the rule's
-// addition, fails with errno `error` (or times out, with kTimeout), and so do the next ones up
+// sendall, "recv" covers recvfrom) on a socket, counted from 1 per descriptor number from the
+// rule's addition (a new socket that gets a closed one's number goes on with its count), fails with errno `error` (or times out, with kTimeout), and so do the next ones up
 // to `times` failures in all; then the calls behave. The failing call does not reach the socket.
 struct fail_call {
   std::string op;

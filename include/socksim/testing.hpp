@@ -462,9 +462,10 @@ class SimTest : public ::testing::Test {
 // =================================================================================================
 
 // Runs socksim::explore(body, options) from the running test, with options.replay_command set
-// (when empty) to run this test alone. When the test runs with --socksim_seed (or SOCKSIM_SEED),
-// it replays that one seed with --socksim_faults (or SOCKSIM_FAULTS) instead of sweeping: that
-// is what the replay line does.
+// (when empty) to run this test alone. When the test runs with --socksim_faults (or with
+// SOCKSIM_FAULTS set, even to nothing), it replays one seed - --socksim_seed's, else
+// SOCKSIM_SEED's, else the test name's - with those faults instead of sweeping: that is what the
+// replay line does. A seed alone does not stop the sweep.
 //
 //   TEST(Client, SurvivesShortSends) {
 //     EXPECT_TRUE(socksim::testing::ExploreSucceeds(client_body, {.profile = "chunking"}));
@@ -472,8 +473,7 @@ class SimTest : public ::testing::Test {
 inline ExploreResult Explore(const ExploreBody& body, ExploreOptions options = {}) {
   if (options.replay_command.empty())
     options.replay_command = ShellQuote(ExecutablePath()) + " " + ShellQuote("--gtest_filter=" + CurrentTestFullName());
-  const bool replaying = SeedFlag().has_value() ||
-                         (std::getenv("SOCKSIM_SEED") != nullptr && *std::getenv("SOCKSIM_SEED") != '\0');
+  const bool replaying = detail::flag_state().faults.has_value() || std::getenv("SOCKSIM_FAULTS") != nullptr;
   if (replaying) {
     const SeedChoice choice = ChooseSeed(CurrentTestFullName());
     ExploreResult r = replay(body, choice.seed, FaultsFlag(), options.config);
