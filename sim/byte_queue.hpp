@@ -9,7 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
+#include <vector>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,7 +23,7 @@ class ByteQueue {
 
   void append(std::string_view data) {
     while (!data.empty()) {
-      if (chunks_.empty() || taken_back_ || chunks_.back().size() >= kChunk) {
+      if (first_ == chunks_.size() || taken_back_ || chunks_.back().size() >= kChunk) {
         chunks_.emplace_back();
         chunks_.back().reserve(std::min(data.size(), kChunk));
         taken_back_ = false;
@@ -37,7 +37,7 @@ class ByteQueue {
   }
   void append(std::string&& data) {
     if (data.empty()) return;
-    if (!chunks_.empty() && data.size() <= kCopyBelow) {
+    if (first_ < chunks_.size() && data.size() <= kCopyBelow) {
       std::string& back = chunks_.back();
       if (back.capacity() - back.size() >= data.size()) {
         back.append(data);
@@ -45,7 +45,10 @@ class ByteQueue {
         return;
       }
     }
-    if (size_ == 0 && chunks_.size() == 1) chunks_.clear();  // only an emptied chunk: replace it
+    if (size_ == 0 && chunks_.size() - first_ == 1) {  // only an emptied chunk: replace it
+      chunks_.clear();
+      first_ = 0;
+    }
     size_ += data.size();
     chunks_.push_back(std::move(data));
     taken_back_ = true;
@@ -57,7 +60,8 @@ class ByteQueue {
     const std::size_t n = std::min(out.size(), size_ - offset);
     std::size_t done = 0;
     std::size_t skip = head_ + offset;
-    for (const std::string& c : chunks_) {
+    for (std::size_t i = first_; i < chunks_.size(); ++i) {
+      const std::string& c = chunks_[i];
       if (done == n) break;
       if (skip >= c.size()) {
         skip -= c.size();
@@ -75,7 +79,8 @@ class ByteQueue {
   std::string_view view(std::size_t offset, std::size_t n) const {
     if (offset >= size_) return {};
     std::size_t skip = head_ + offset;
-    for (const std::string& c : chunks_) {
+    for (std::size_t i = first_; i < chunks_.size(); ++i) {
+      const std::string& c = chunks_[i];
       if (skip >= c.size()) {
         skip -= c.size();
         continue;
@@ -87,7 +92,8 @@ class ByteQueue {
   // Appends n bytes from `offset` to `out` (n at most size() - offset).
   void append_to(std::string& out, std::size_t offset, std::size_t n) const {
     std::size_t skip = head_ + offset;
-    for (const std::string& c : chunks_) {
+    for (std::size_t i = first_; i < chunks_.size(); ++i) {
+      const std::string& c = chunks_[i];
       if (n == 0) break;
       if (skip >= c.size()) {
         skip -= c.size();
@@ -104,7 +110,7 @@ class ByteQueue {
     n = std::min(n, size_);
     size_ -= n;
     while (n > 0) {
-      std::string& front = chunks_.front();
+      std::string& front = chunks_[first_];
       const std::size_t left = front.size() - head_;
       if (n < left) {
         head_ += n;
@@ -112,16 +118,22 @@ class ByteQueue {
       }
       n -= left;
       head_ = 0;
-      if (chunks_.size() == 1) {
+      if (chunks_.size() - first_ == 1) {
         front.clear();  // kept with its room for the next bytes
         taken_back_ = false;
       } else {
-        chunks_.pop_front();
+        std::string().swap(front);  // freed now; the slot goes when enough have gone
+        ++first_;
       }
+    }
+    if (first_ > 0 && first_ * 2 >= chunks_.size()) {
+      chunks_.erase(chunks_.begin(), chunks_.begin() + static_cast<std::ptrdiff_t>(first_));
+      first_ = 0;
     }
   }
   void clear() noexcept {
     chunks_.clear();
+    first_ = 0;
     head_ = 0;
     size_ = 0;
     taken_back_ = false;
@@ -133,8 +145,10 @@ class ByteQueue {
   // append(string_view) starts a new chunk once the last one holds this many bytes.
   static constexpr std::size_t kChunk = 64 * 1024;
 
-  std::deque<std::string> chunks_;
-  std::size_t head_ = 0;  // bytes of the front chunk already consumed
+  // A vector (an empty queue allocates nothing: a socket has two); chunks before first_ are gone.
+  std::vector<std::string> chunks_;
+  std::size_t first_ = 0;
+  std::size_t head_ = 0;  // bytes of the first chunk already consumed
   std::size_t size_ = 0;
   bool taken_back_ = false;  // the last chunk is a taken-over string (append(string_view) starts a new one)
 };
