@@ -18,6 +18,7 @@
 #endif
 #endif
 #ifdef SOCKSIM_ASAN
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 
@@ -144,6 +145,11 @@ std::shared_ptr<TaskRec> Scheduler::spawn(std::string name, Host* host, std::fun
   ctx::stack_context sc = alloc.allocate();
   t->stack_bottom = static_cast<char*>(sc.sp) - sc.size;
   t->stack_size = sc.size;
+#ifdef SOCKSIM_ASAN
+  // A new stack may be mapped where an ended fiber's was: clear the shadow its last frames left
+  // (they never return), or ASan reports stale poison as stack-use-after-scope.
+  ASAN_UNPOISON_MEMORY_REGION(t->stack_bottom, t->stack_size);
+#endif
   t->ctx = ctx::fiber(std::allocator_arg, ctx::preallocated(sc.sp, sc.size, sc), alloc,
                       [this, t](ctx::fiber&& caller) -> ctx::fiber {
                         finish_switch(nullptr);
