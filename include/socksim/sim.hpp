@@ -82,7 +82,7 @@ class SimNetwork final : public Network {
     // Stack size of each task's fiber.
     std::size_t stack_size = 256 * 1024;
     // Keep the trace (its lines and hash). Off, the simulation runs faster and trace_hash()
-    // stays at FNV-1a's initial value.
+    // stays at its initial value.
     bool trace = true;
   };
 
@@ -105,8 +105,11 @@ class SimNetwork final : public Network {
   void remove_record(const std::string& name);
 
   // The trace: one JSON object a line for every socket call and network event, with its virtual
-  // time. The hash (FNV-1a, 64 bits, over the lines and their '\n') is always kept; the lines are
-  // written to `out` when set (nullptr stops writing).
+  // time. Its hash is always kept: while lines are written (to `out`, or a file) it is FNV-1a,
+  // 64 bits, over the lines and their '\n'; while none are, it is a 64-bit hash of the same
+  // events' fields, taken without building any text. The same seed and program give the same
+  // hash in the same mode; set the output before the run starts, so that one mode covers it all
+  // (nullptr stops writing).
   void set_trace_output(std::ostream* out);
   // Appends the lines to a file the network owns; false when it cannot be opened.
   bool set_trace_file(const std::string& path);
