@@ -180,7 +180,7 @@ void Core::transmit(const Packet& packet, Delivery deliver) {
       packet.trace_what(l);
       l.num("rule", static_cast<long long>(fv.hold_by));
       trace_event(l);
-      held_[fv.hold_by].push_back(std::move(deliver));
+      held_[fv.hold_by].push_back(Held{{packet.from, packet.to}, std::move(deliver)});
       if (fv.stall_for) {
         const FaultId id = fv.hold_by;
         clock.at(now() + *fv.stall_for, [this, id] {
@@ -234,12 +234,21 @@ void Core::transmit(const Packet& packet, Delivery deliver) {
 void Core::release(FaultId id) {
   auto it = held_.find(id);
   if (it == held_.end()) return;
-  std::vector<Delivery> packets = std::move(it->second);
+  std::vector<Held> packets = std::move(it->second);
   held_.erase(it);
   TraceLine l = line("release");
   l.num("rule", static_cast<long long>(id)).num("packets", static_cast<long long>(packets.size()));
   trace_event(l);
-  for (auto& p : packets) immediate_.push_back(std::move(p));
+  for (auto& p : packets) {
+    // Not before what is still on its way on the same path (a link with latency): a stream's
+    // bytes must not overtake each other.
+    auto link = links_.find(p.path);
+    if (link != links_.end() && link->second.last_arrival > now()) {
+      clock.at(link->second.last_arrival, std::move(p.deliver));
+    } else {
+      immediate_.push_back(std::move(p.deliver));
+    }
+  }
   drain();
 }
 

@@ -125,7 +125,11 @@ class Core {
   const SimNetwork::LinkConfig* link_for(const Host* from, const Host* to) const;
 
   std::map<std::pair<const Host*, const Host*>, LinkState> links_;
-  std::map<FaultId, std::vector<Delivery>> held_;  // packets a rule holds, in order
+  struct Held {
+    std::pair<const Host*, const Host*> path;  // released packets keep their path's order
+    Delivery deliver;
+  };
+  std::map<FaultId, std::vector<Held>> held_;  // packets a rule holds, in order
   std::vector<Delivery> immediate_;
   std::vector<Delivery> running_;  // the batch drain() runs (immediate_ takes what it sends)
   bool draining_ = false;

@@ -107,10 +107,9 @@ TEST_P(DatagramProperty, DatagramsAreNeverMergedOrSplit) {
 }
 
 // Found by StreamProperty (seeds 369 and 1134 of an earlier draw): a stall shorter than the path's
-// latency releases its held packets at once, ahead of packets still in flight, and the receiver
-// loses stream bytes without an error. The draws above leave out rules that hold packets on
-// slow paths; enable this test once held packets keep their path's order.
-TEST(KnownSimBugs, DISABLED_AStallShorterThanTheLatencyLosesNoBytes) {
+// latency released its held packets at once, ahead of packets still in flight, and the receiver
+// lost stream bytes without an error. Released packets now keep their path's order.
+TEST(StreamFaultRegressions, AStallShorterThanTheLatencyLosesNoBytes) {
   SimNetwork::Config config;
   config.hosts.push_back({"a", {"10.0.0.1"}, {}});
   config.hosts.push_back({"b", {"10.0.0.2"}, {}});
@@ -141,7 +140,7 @@ TEST(KnownSimBugs, DISABLED_AStallShorterThanTheLatencyLosesNoBytes) {
   c.sendall(data);
   c.close();
   server.join();
-  EXPECT_EQ(got.size(), data.size());  // 18000 today: 2000 bytes lost
+  EXPECT_EQ(got.size(), data.size());  // 18000 before the fix: 2000 bytes lost
   EXPECT_TRUE(got == data);
 }
 
