@@ -67,6 +67,7 @@ bool colour_wanted() {
 struct RunArgs {
   std::string backend = "both";
   std::string seed;
+  bool seed_given = false;  // --seed was on the command line (even with an empty value)
   std::string format = "text";
   std::string filter;
   std::string shard;
@@ -94,8 +95,8 @@ bool load_selected(const std::vector<std::string>& paths, const SuiteOptions& op
 int run_command(const RunArgs& args) {
   SuiteOptions options;
   options.backend = args.backend;
-  if (!args.seed.empty()) {
-    if (args.seed.size() > 20 || args.seed.find_first_not_of("0123456789") != std::string::npos)
+  if (args.seed_given) {
+    if (args.seed.empty() || args.seed.size() > 20 || args.seed.find_first_not_of("0123456789") != std::string::npos)
       return usage_error("--seed takes a non-negative integer, got \"" + args.seed + "\"");
     try {
       options.seed = std::stoull(args.seed);
@@ -300,6 +301,7 @@ int main(int argc, char** argv) {
     return usage_error(message);
   }
   try {
+    args.seed_given = run->count("--seed") > 0;
     if (run->parsed()) return run_command(args);
 #ifdef SOCKSIM_CLI_HAS_SIM
     if (explore->parsed()) return explore_cli(ex);

@@ -108,7 +108,7 @@ TEST_F(CliArguments, BadArgumentsGiveOneLineAndTheUsageAndExitTwo) {
 
 // An empty seed is not a seed. Disabled while the command takes `--seed ''` as no seed at all
 // and runs the suite (exit 0): enable once it is refused.
-TEST_F(CliArguments, DISABLED_AnEmptySeedIsRefused) {
+TEST_F(CliArguments, AnEmptySeedIsRefused) {
   const CliOutcome r = run("run --seed '' suite");
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
