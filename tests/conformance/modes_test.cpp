@@ -131,11 +131,12 @@ TEST_P(ModesTest, RecvTimesOut) {
 TEST_P(ModesTest, TimeoutModeReturnsAsSoonAsDataIsThere) {
   auto [c, s] = tcp_pair();
   s.settimeout(5.0);
+  // Before the spawn: a writer thread may start its sleep before the spawn returns.
+  const auto start = net().now();
   Task writer = net().spawn("writer", [&, conn = std::make_shared<Socket>(std::move(c))] {
     net().sleep(0.05);
     conn->sendall("in time");
   });
-  const auto start = net().now();
   EXPECT_EQ(s.recv(100), "in time");
   EXPECT_GE(since(start), 0.05);
   EXPECT_LT(since(start), 5.0);
@@ -186,11 +187,11 @@ TEST_P(ModesTest, SendallTimeoutBoundsTheWholeCall) {
 
 TEST_P(ModesTest, BlockingRecvWaitsForAWriterTask) {
   auto [c, s] = tcp_pair();
+  const auto start = net().now();  // before the spawn, as above
   Task writer = net().spawn("writer", [&, conn = std::make_shared<Socket>(std::move(c))] {
     net().sleep(0.05);
     conn->sendall("worth the wait");
   });
-  const auto start = net().now();
   EXPECT_EQ(s.recv(100), "worth the wait");
   EXPECT_GE(since(start), 0.05);
   writer.join();
