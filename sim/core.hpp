@@ -1,6 +1,7 @@
 // sim/core.hpp - the state of one simulation, shared by SimNetwork and the sockets it made.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -111,6 +112,20 @@ class Core {
   // ---- sockets the protocol keeps after their last descriptor closed (FIN_WAIT, TIME_WAIT...) ----
   void keep(const std::shared_ptr<SimSocket>& sock);
   void let_go(SimSocket* sock);
+
+  // ---- connections in TIME_WAIT whose program closed them (sim/tcp.cpp) ----
+  // As Linux's inet_timewait_sock: a record that holds the port (its binding is in its host's
+  // table) and ends after TCP_TIMEWAIT_LEN, while the socket itself is let go. All last the same
+  // time, so the deque is in order of expiry and one timer serves them all.
+  struct TimeWait {
+    PortBinding binding;
+    Endpoint remote;
+    Host* host = nullptr;
+    Nanos expires = 0;
+    std::weak_ptr<SimSocket> socket;  // the socket it came from, while something else holds it
+  };
+  std::deque<TimeWait> time_wait;  // references stay valid as records come and go at the ends
+  bool time_wait_armed = false;    // a timer is set for the first record's expiry
 
   // ---- trace ----
   void trace_event(TraceLine& line) { trace.emit(line); }

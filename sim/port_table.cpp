@@ -70,8 +70,8 @@ bool PortTable::accepts(const PortBinding& b, const Ip& dst_in) {
 bool PortTable::conflicts(const PortBinding& b, int port) const {
   auto it = ports_.find(port);
   if (it == ports_.end()) return false;
-  for (const PortBinding* other : it->second) {
-    if (other == &b || !overlap(b, *other)) continue;
+  for (const PortBinding* other : it->second.bindings) {
+    if (!other || other == &b || !overlap(b, *other)) continue;
     if (b.reuseaddr && other->reuseaddr && !other->listening) continue;
     if (b.reuseport && other->reuseport) continue;
     return true;
@@ -107,29 +107,45 @@ int PortTable::bind(PortBinding* b, Rng& rng, Ephemeral mode) {
     }
     b->port = found;
   }
-  ports_[b->port].push_back(b);
-  held_[static_cast<std::size_t>(b->port)] = 1;
-  b->bound = true;
-  ++count_;
+  record(b);
   return 0;
 }
 
-void PortTable::attach(PortBinding* b) {
-  ports_[b->port].push_back(b);
+void PortTable::record(PortBinding* b) {
+  Port& p = ports_[b->port];
+  b->seq = next_seq_++;
+  b->slot = p.bindings.size();
+  p.bindings.push_back(b);
+  ++p.live;
+  if (b->listening) p.listeners.push_back(b);
   held_[static_cast<std::size_t>(b->port)] = 1;
   b->bound = true;
   ++count_;
 }
+
+void PortTable::attach(PortBinding* b) { record(b); }
 
 void PortTable::unbind(PortBinding* b) {
   if (!b->bound) return;
   auto it = ports_.find(b->port);
   if (it != ports_.end()) {
-    auto& v = it->second;
-    v.erase(std::remove(v.begin(), v.end(), b), v.end());
-    if (v.empty()) {
+    Port& p = it->second;
+    if (b->slot < p.bindings.size() && p.bindings[b->slot] == b) {
+      p.bindings[b->slot] = nullptr;
+      --p.live;
+    }
+    if (b->listening) p.listeners.erase(std::remove(p.listeners.begin(), p.listeners.end(), b), p.listeners.end());
+    if (p.live == 0) {
       ports_.erase(it);
       held_[static_cast<std::size_t>(b->port)] = 0;
+    } else if (p.bindings.size() >= 16 && p.live * 2 <= p.bindings.size()) {
+      std::size_t n = 0;
+      for (PortBinding* x : p.bindings)
+        if (x) {
+          x->slot = n;
+          p.bindings[n++] = x;
+        }
+      p.bindings.resize(n);
     }
   }
   b->bound = false;
@@ -137,11 +153,27 @@ void PortTable::unbind(PortBinding* b) {
   --count_;
 }
 
+void PortTable::set_listening(PortBinding* b, bool listening) {
+  if (b->listening == listening) return;
+  b->listening = listening;
+  if (!b->bound) return;
+  auto it = ports_.find(b->port);
+  if (it == ports_.end()) return;
+  auto& l = it->second.listeners;
+  if (listening) {
+    // In the order the bindings were recorded.
+    auto pos = std::upper_bound(l.begin(), l.end(), b->seq, [](std::uint64_t seq, const PortBinding* x) { return seq < x->seq; });
+    l.insert(pos, b);
+  } else {
+    l.erase(std::remove(l.begin(), l.end(), b), l.end());
+  }
+}
+
 int PortTable::check_listen(const PortBinding* b) const {
   auto it = ports_.find(b->port);
   if (it == ports_.end()) return 0;
-  for (const PortBinding* other : it->second) {
-    if (other == b || !other->listening || !overlap(*b, *other)) continue;
+  for (const PortBinding* other : it->second.listeners) {
+    if (other == b || !overlap(*b, *other)) continue;
     if (b->reuseport && other->reuseport) continue;
     return EADDRINUSE;
   }
@@ -152,8 +184,8 @@ PortBinding* PortTable::find_listener(const Ip& dst, int port) const {
   auto it = ports_.find(port);
   if (it == ports_.end()) return nullptr;
   PortBinding* wildcard = nullptr;
-  for (PortBinding* b : it->second) {
-    if (!b->listening || !accepts(*b, dst)) continue;
+  for (PortBinding* b : it->second.listeners) {
+    if (!accepts(*b, dst)) continue;
     const bool exact = !b->addr.is_any() && !(b->addr.is_v4_mapped() && b->addr.unmapped().is_any());
     // Same-family wildcard is preferred to a dual-stack one.
     if (exact) return b;
@@ -167,7 +199,8 @@ std::vector<PortBinding*> PortTable::find_receivers(const Ip& dst, int port) con
   std::vector<PortBinding*> exact, wild;
   auto it = ports_.find(port);
   if (it == ports_.end()) return {};
-  for (PortBinding* b : it->second) {
+  for (PortBinding* b : it->second.bindings) {
+    if (!b) continue;
     if (dst.is_broadcast()) {
       if (b->addr.is_any() && (b->addr.family == AF_INET || !b->v6only)) wild.push_back(b);
       continue;

@@ -12,8 +12,8 @@
 // ports first.
 #pragma once
 
+#include <cstdint>
 #include <map>
-#include <vector>
 #include <vector>
 
 #include "ip.hpp"
@@ -33,6 +33,9 @@ struct PortBinding {
   bool listening = false;
   bool bound = false;  // in a table now
   void* owner = nullptr;
+  // The table's bookkeeping: the binding's place in its port's list, and when it was recorded.
+  std::size_t slot = 0;
+  std::uint64_t seq = 0;
 };
 
 class PortTable {
@@ -48,6 +51,8 @@ class PortTable {
   void attach(PortBinding* b);
   // 0 when `b` (bound here) may start listening, else EADDRINUSE.
   int check_listen(const PortBinding* b) const;
+  // `b` (bound here) starts or stops listening.
+  void set_listening(PortBinding* b, bool listening);
   // The listening binding a connection to (dst, port) reaches: an exact address first, then a
   // wildcard; nullptr when none.
   PortBinding* find_listener(const Ip& dst, int port) const;
@@ -60,8 +65,19 @@ class PortTable {
   static bool accepts(const PortBinding& b, const Ip& dst);
 
  private:
+  // One port's bindings, in the order they were recorded. A binding that goes leaves a hole
+  // (nullptr) that is swept out once holes are half the list, so that recording and removing
+  // cost O(1) however many connections share the port (a listener's port holds every connection
+  // accepted on it, TIME_WAIT ones included), and the order stays the order of recording.
+  struct Port {
+    std::vector<PortBinding*> bindings;
+    std::size_t live = 0;
+    std::vector<PortBinding*> listeners;  // the listening ones, in the same order
+  };
   bool conflicts(const PortBinding& b, int port) const;
-  std::map<int, std::vector<PortBinding*>> ports_;
+  void record(PortBinding* b);
+  std::map<int, Port> ports_;
+  std::uint64_t next_seq_ = 0;
   std::vector<unsigned char> held_ = std::vector<unsigned char>(65536, 0);  // ports_ has the port
   std::size_t count_ = 0;
 };

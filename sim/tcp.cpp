@@ -87,21 +87,30 @@ TcpSocket::TcpSocket(Core& c, Host& h, int fam, int pro) : SimSocket(c, h, fam, 
 
 TcpSocket::~TcpSocket() = default;
 
-std::uint64_t TcpSocket::describe_hash() const {
-  std::uint64_t h = trace_hash::step(trace_hash::kInitial, static_cast<std::uint64_t>(state_) << 1 | binding_.bound);
-  if (binding_.bound) h = endpoint_hash(h, Endpoint{binding_.addr, binding_.port});
-  if (remote_.ip.family) h = endpoint_hash(h, remote_);
+namespace {
+
+// A connection's description for the trace: "tcp 127.0.0.1:40000 > 127.0.0.1:80 ESTABLISHED".
+std::uint64_t describe_hash(TcpState state, const PortBinding& local, const Endpoint& remote) {
+  std::uint64_t h = trace_hash::step(trace_hash::kInitial, static_cast<std::uint64_t>(state) << 1 | local.bound);
+  if (local.bound) h = endpoint_hash(h, Endpoint{local.addr, local.port});
+  if (remote.ip.family) h = endpoint_hash(h, remote);
   return h;
 }
 
-std::string TcpSocket::describe() const {
+std::string describe(TcpState state, const PortBinding& local, const Endpoint& remote) {
   std::string out = "tcp ";
-  out += binding_.bound ? Endpoint{binding_.addr, binding_.port}.to_string() : std::string("unbound");
-  if (remote_.ip.family) out += " > " + remote_.to_string();
+  out += local.bound ? Endpoint{local.addr, local.port}.to_string() : std::string("unbound");
+  if (remote.ip.family) out += " > " + remote.to_string();
   out += " ";
-  out += to_string(state_);
+  out += to_string(state);
   return out;
 }
+
+}  // namespace
+
+std::uint64_t TcpSocket::describe_hash() const { return sim::describe_hash(state_, binding_, remote_); }
+
+std::string TcpSocket::describe() const { return sim::describe(state_, binding_, remote_); }
 
 bool TcpSocket::connected_state() const noexcept {
   return state_ != TcpState::CLOSED && state_ != TcpState::LISTEN && state_ != TcpState::SYN_SENT;
@@ -180,7 +189,7 @@ struct SegmentDelivery {
 
 }  // namespace
 
-void TcpSocket::output(unsigned flags, std::string data) {
+void TcpSocket::output(unsigned flags, Bytes data) {
   TcpSegment seg;
   seg.flags = flags;
   seg.data = std::move(data);
@@ -255,10 +264,9 @@ void TcpSocket::push() {
     const std::size_t unsent = snd_.size() - snd_sent_;
     const std::size_t n = std::min({allowed, unsent, kMaxSegment});
     if (n == 0) break;
-    std::string chunk;
-    chunk.reserve(n);
-    snd_.append_to(chunk, snd_sent_, n);
-    snd_sent_ += n;
+    // A share of the send queue's block: a segment ends where the block's part does.
+    Bytes chunk = snd_.share(snd_sent_, n);
+    snd_sent_ += chunk.size();
     output(TcpSegment::ACK, std::move(chunk));
   }
   if (fin_queued_ && !fin_sent_ && snd_sent_ == snd_.size()) {
@@ -295,6 +303,19 @@ void TcpSocket::reset(int error, bool send_rst) {
 
 void TcpSocket::enter_time_wait() {
   set_state(TcpState::TIME_WAIT);
+  if (descriptors == 0 && binding_.bound) {
+    // The program has closed the socket: as Linux does (tcp_time_wait), a small record keeps
+    // the port for TCP_TIMEWAIT_LEN and the socket itself goes.
+    Core::TimeWait tw{binding_, remote_, host, core.now() + kTimeWait, weak_from_this()};
+    host->tcp.unbind(&binding_);
+    tw.binding.bound = false;
+    tw.binding.owner = nullptr;
+    core.time_wait.push_back(std::move(tw));
+    host->tcp.attach(&core.time_wait.back().binding);
+    if (!core.time_wait_armed) arm_time_wait(core);
+    core.let_go(this);
+    return;
+  }
   std::weak_ptr<TcpSocket> me = self();
   timer_ = core.clock.at(core.now() + kTimeWait, [me] {
     if (auto s = me.lock()) {
@@ -302,6 +323,35 @@ void TcpSocket::enter_time_wait() {
       s->set_state(TcpState::CLOSED);
     }
   });
+}
+
+void TcpSocket::arm_time_wait(Core& core) {
+  core.time_wait_armed = true;
+  Core* c = &core;
+  core.clock.at(core.time_wait.front().expires, [c] { expire_time_wait(*c); });
+}
+
+void TcpSocket::expire_time_wait(Core& core) {
+  core.time_wait_armed = false;
+  while (!core.time_wait.empty() && core.time_wait.front().expires <= core.now()) {
+    Core::TimeWait& tw = core.time_wait.front();
+    if (core.tracing()) {
+      // The line the socket would have written.
+      TraceLine line = core.line("tcp");
+      line.described("sock", {sim::describe_hash(TcpState::TIME_WAIT, tw.binding, tw.remote)},
+                     [&tw] { return sim::describe(TcpState::TIME_WAIT, tw.binding, tw.remote); });
+      line.str("from", to_string(TcpState::TIME_WAIT)).str("to", to_string(TcpState::CLOSED));
+      core.trace_event(line);
+    }
+    tw.host->tcp.unbind(&tw.binding);
+    if (auto s = std::static_pointer_cast<TcpSocket>(tw.socket.lock())) {
+      // Something still holds the socket object: it shows the connection's end too.
+      s->state_ = TcpState::CLOSED;
+      s->shut_rd_ = s->shut_wr_ = true;
+    }
+    core.time_wait.pop_front();
+  }
+  if (!core.time_wait.empty()) arm_time_wait(core);
 }
 
 void TcpSocket::start_syn_timer() {
@@ -334,7 +384,7 @@ bool TcpSocket::stream_fault(const TcpSegment& seg, const std::shared_ptr<TcpSoc
   if (v.cut == StreamVerdict::Cut::none) return false;
   core.trace_fired(v.fired, "stream");
   const std::size_t keep = static_cast<std::size_t>(v.keep);
-  rcv_.append(std::string_view(seg.data).substr(0, keep));
+  rcv_.append(seg.data.view().substr(0, keep));
   rcv_total_ += seg.data.size();
   notify();
   if (v.cut == StreamVerdict::Cut::reset) {
@@ -609,7 +659,7 @@ void TcpSocket::listen(int backlog, std::error_code& ec) {
     ec = errno_code(err);
     return;
   }
-  binding_.listening = true;
+  host->tcp.set_listening(&binding_, true);
   set_state(TcpState::LISTEN);
 }
 
@@ -894,7 +944,7 @@ void TcpSocket::stop_listening() {
   for (auto& c : accept_queue_) children.push_back(c);
   accept_queue_.clear();
   for (auto& c : children) c->reset(0, true);
-  binding_.listening = false;
+  host->tcp.set_listening(&binding_, false);
 }
 
 void TcpSocket::close() {

@@ -44,7 +44,7 @@ inline constexpr std::size_t kMaxSegment = 65483;    // loopback MSS
 struct TcpSegment {
   enum Flag : unsigned { SYN = 1, ACK = 2, FIN = 4, RST = 8 };
   unsigned flags = 0;
-  std::string data;
+  Bytes data;             // the payload: a share of the sender's send queue
   std::uint64_t ack = 0;    // with ACK: bytes of the receiver's stream received (+1 for its FIN)
   std::size_t window = 0;   // with ACK: room left in the sender's receive buffer
   Endpoint src;             // for the trace, and the SYN's way to the listener
@@ -97,7 +97,7 @@ class TcpSocket final : public SimSocket {
   std::shared_ptr<TcpSocket> self() { return std::static_pointer_cast<TcpSocket>(SimSocket::shared_from_this()); }
   void set_state(TcpState next);
   // Sends a segment to the peer (or, for a SYN, to remote_).
-  void output(unsigned flags, std::string data = {});
+  void output(unsigned flags, Bytes data = {});
 
   // Transmits what the peer's window allows, then a queued FIN.
   void push();
@@ -114,6 +114,9 @@ class TcpSocket final : public SimSocket {
   void reset(int error, bool send_rst);
   void stop_listening();
   void enter_time_wait();
+  // The timer of the TIME_WAIT records (Core::time_wait) the sockets that went left behind.
+  static void arm_time_wait(Core& core);
+  static void expire_time_wait(Core& core);
   void start_syn_timer();
   bool connected_state() const noexcept;
   void release_port();

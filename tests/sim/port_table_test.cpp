@@ -112,5 +112,62 @@ TEST(SimPortTable, DualStackListenerTakesIpv4Peers) {
   EXPECT_EQ(ec, errno_code(EADDRINUSE));
 }
 
+TEST(SimPortTable, ManyBindingsOnOnePortComeAndGoInOrder) {
+  // A listener's port holds every connection accepted on it. Bindings removed in any order leave
+  // the others, the listeners among them, as they were; the port is free once the last goes.
+  sim::Rng rng(1);
+  sim::PortTable t;
+  std::vector<sim::PortBinding> conns(1000);
+  for (int i = 0; i < 1000; ++i) conns[static_cast<std::size_t>(i)] = binding(i % 2 ? "127.0.0.2" : "127.0.0.3", 80);
+  sim::PortBinding wild = binding("0.0.0.0", 80);
+  sim::PortBinding exact = binding("127.0.0.1", 80);
+  wild.reuseport = exact.reuseport = true;
+  ASSERT_EQ(t.bind(&wild, rng), 0);
+  for (auto& c : conns) t.attach(&c);
+  ASSERT_EQ(t.bind(&exact, rng), 0);
+  t.set_listening(&exact, true);
+  t.set_listening(&wild, true);
+  EXPECT_EQ(t.size(), 1002u);
+  EXPECT_EQ(t.find_listener(*sim::Ip::parse_any("127.0.0.1"), 80), &exact);
+  EXPECT_EQ(t.find_listener(*sim::Ip::parse_any("127.0.0.9"), 80), &wild);
+  // Remove all but every 97th connection, from both ends towards the middle.
+  for (std::size_t i = 0, j = conns.size() - 1; i < j; ++i, --j) {
+    if (i % 97) t.unbind(&conns[i]);
+    if (j % 97) t.unbind(&conns[j]);
+    EXPECT_EQ(t.find_listener(*sim::Ip::parse_any("127.0.0.1"), 80), &exact);
+  }
+  std::size_t left = 0;
+  for (const auto& c : conns) left += c.bound;
+  EXPECT_EQ(left, 11u);
+  EXPECT_EQ(t.size(), 13u);
+  // The ones left still count: a bind to 127.0.0.2:80 without SO_REUSEADDR conflicts with them.
+  sim::PortBinding again = binding("127.0.0.2", 80);
+  EXPECT_EQ(t.bind(&again, rng), EADDRINUSE);
+  t.set_listening(&exact, false);
+  EXPECT_EQ(t.find_listener(*sim::Ip::parse_any("127.0.0.1"), 80), &wild);
+  for (auto& c : conns) t.unbind(&c);
+  t.unbind(&exact);
+  t.unbind(&wild);
+  EXPECT_EQ(t.size(), 0u);
+  sim::PortBinding fresh = binding("127.0.0.2", 80);
+  EXPECT_EQ(t.bind(&fresh, rng), 0);  // nothing holds the port any more
+}
+
+TEST(SimPortTable, ListenersAreFoundInTheOrderTheyWereBound) {
+  // Two SO_REUSEPORT listeners on one address: the first bound gets the connections, whichever
+  // started listening first.
+  sim::Rng rng(1);
+  sim::PortTable t;
+  sim::PortBinding a = binding("127.0.0.1", 80), b = binding("127.0.0.1", 80);
+  a.reuseport = b.reuseport = true;
+  ASSERT_EQ(t.bind(&a, rng), 0);
+  ASSERT_EQ(t.bind(&b, rng), 0);
+  t.set_listening(&b, true);
+  EXPECT_EQ(t.find_listener(*sim::Ip::parse_any("127.0.0.1"), 80), &b);
+  t.set_listening(&a, true);
+  EXPECT_EQ(t.find_listener(*sim::Ip::parse_any("127.0.0.1"), 80), &a);
+  EXPECT_EQ(t.check_listen(&a), 0);
+}
+
 }  // namespace
 }  // namespace socksim::simtest

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <sstream>
 
 #include "helpers.hpp"
 #include "socksim/errors.hpp"
@@ -129,6 +130,54 @@ TEST_F(TcpStateTest, time_wait_holds_the_port_until_it_expires) {
   again.bind(port, ec);
   EXPECT_FALSE(ec) << ec.message();
   EXPECT_DOUBLE_EQ(vsec(fast), 60.0);
+}
+
+TEST_F(TcpStateTest, many_closed_connections_hold_their_ports_in_time_wait_and_end_together) {
+  // 2,000 connections on one listener, each closed by the server first, each closed end in
+  // TIME_WAIT on the listener's port: each ends exactly 60 s after it began, with its trace line.
+  SimNetwork fast;
+  std::ostringstream trace;
+  fast.set_trace_output(&trace);
+  Socket l = fast.socket();
+  l.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+  l.bind(Address::inet("127.0.0.1", 0));
+  l.listen(16);
+  const Address where = l.getsockname();
+  constexpr int kConns = 2000;
+  for (int i = 0; i < kConns; ++i) {
+    if (i == kConns / 2) fast.sleep(10.0);  // the second half enters TIME_WAIT 10 s later
+    Socket c = fast.socket();
+    c.connect(where);
+    Socket s = l.accept().first;
+    s.close();  // the active closer: its end goes to TIME_WAIT
+    EXPECT_EQ(c.recv(1), "");
+    c.close();
+  }
+  auto expiries = [&trace] {
+    std::size_t n = 0;
+    const std::string t = trace.str();
+    for (std::size_t at = t.find("\"from\":\"TIME_WAIT\""); at != std::string::npos;
+         at = t.find("\"from\":\"TIME_WAIT\"", at + 1))
+      ++n;
+    return n;
+  };
+  // The listener's port is held by the listener itself and the TIME_WAIT ends: a socket without
+  // SO_REUSEADDR cannot bind it even once the listener is gone.
+  l.close();
+  std::error_code ec;
+  Socket again = fast.socket();
+  again.bind(where, ec);
+  EXPECT_EQ(ec, errno_code(EADDRINUSE));
+  fast.sleep(49.999);  // t = 59.999 s: the first half is still there
+  EXPECT_EQ(expiries(), 0u);
+  fast.sleep(0.002);  // t = 60.001 s: the first half ended
+  EXPECT_EQ(expiries(), static_cast<std::size_t>(kConns / 2));
+  again.bind(where, ec);
+  EXPECT_EQ(ec, errno_code(EADDRINUSE));  // the second half still holds the port
+  fast.sleep(10.0);
+  EXPECT_EQ(expiries(), static_cast<std::size_t>(kConns));
+  again.bind(where, ec);
+  EXPECT_FALSE(ec) << ec.message();
 }
 
 TEST_F(TcpStateTest, time_wait_port_is_reusable_when_both_sockets_set_so_reuseaddr) {
