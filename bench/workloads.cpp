@@ -248,7 +248,7 @@ void udp(benchmark::State& state, Network& net) {
       benchmark::Counter(2.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-void scale(benchmark::State& state, Network& net, int n) {
+void scale(benchmark::State& state, Network& net, int n, int active) {
   // Client ends bind explicit loopback addresses and ports (127.0.0.2 and up, ports 1024..32767,
   // below the ephemeral range), so that the count is not bounded by the ephemeral ports of one
   // address; a port something else holds is skipped. SO_REUSEADDR lets a later run bind them
@@ -285,10 +285,15 @@ void scale(benchmark::State& state, Network& net, int n) {
   }
   const std::chrono::duration<double> setup = std::chrono::steady_clock::now() - setup0;
   const std::size_t rss1 = rss_bytes();
+  // The connection of the k-th round trip: every one in turn, or `active` of them spread evenly
+  // over the N (the others stay established and idle).
+  const std::size_t total = static_cast<std::size_t>(n);
+  const std::size_t used = active > 0 && active < n ? static_cast<std::size_t>(active) : total;
+  auto pick = [total, used](std::size_t k) { return (k % used) * (total / used); };
   Peer server(net, "echo", [&] {
     Message buf;
     for (std::size_t j = 0;; ++j) {
-      Socket& s = servers[j % servers.size()];
+      Socket& s = servers[pick(j)];
       if (!recv_exact(s, buf)) throw std::runtime_error("scale: EOF");
       if (buf[0] == 'Q') return;
       s.sendall(view(buf));
@@ -298,17 +303,18 @@ void scale(benchmark::State& state, Network& net, int n) {
   Message buf;
   std::size_t i = 0;
   for (auto _ : state) {
-    Socket& c = clients[i++ % clients.size()];
+    Socket& c = clients[pick(i++)];
     c.sendall(view(msg));
     if (!recv_exact(c, buf)) throw std::runtime_error("scale: EOF");
   }
-  clients[i % clients.size()].sendall(view(make_message('Q')));
+  clients[pick(i)].sendall(view(make_message('Q')));
   server.join();
   // Server ends close first: their TIME_WAIT is keyed by the listener's port, not the fixed ones.
   servers.clear();
   clients.clear();
   state.counters["round_trips/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["connections"] = benchmark::Counter(n);
+  state.counters["active"] = benchmark::Counter(static_cast<double>(used));
   state.counters["setup_us_per_conn"] = benchmark::Counter(setup.count() * 1e6 / n);
   state.counters["rss_mib"] = benchmark::Counter(static_cast<double>(rss1) / (1024.0 * 1024.0));
   state.counters["bytes_per_conn"] =

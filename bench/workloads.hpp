@@ -37,10 +37,11 @@ void timeouts(benchmark::State& state, Network& net, int calls, int tasks, doubl
 void udp(benchmark::State& state, Network& net);
 
 // `n` established TCP connections; each iteration is one 64-byte ping-pong on the next connection
-// in turn (round robin over all n). Counters: round_trips/s, rss_mib (the process's RSS once the
+// in turn: round robin over all n, or over `active` of them spread evenly across the n (the rest
+// established and idle). Counters: round_trips/s, rss_mib (the process's RSS once the
 // connections exist), bytes_per_conn (RSS growth / n; a connection is both of its ends),
-// setup_us_per_conn (wall time to establish them / n).
-void scale(benchmark::State& state, Network& net, int n);
+// setup_us_per_conn (wall time to establish them / n), connections, active.
+void scale(benchmark::State& state, Network& net, int n, int active = 0);
 
 // Two tasks taking turns through sleep(0), which yields to the other ready task. Counter:
 // switches/s (two per iteration).

@@ -122,7 +122,6 @@ class Core {
     Endpoint remote;
     Host* host = nullptr;
     Nanos expires = 0;
-    std::weak_ptr<SimSocket> socket;  // the socket it came from, while something else holds it
   };
   std::deque<TimeWait> time_wait;  // references stay valid as records come and go at the ends
   bool time_wait_armed = false;    // a timer is set for the first record's expiry

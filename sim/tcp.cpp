@@ -112,6 +112,11 @@ std::uint64_t TcpSocket::describe_hash() const { return sim::describe_hash(state
 
 std::string TcpSocket::describe() const { return sim::describe(state_, binding_, remote_); }
 
+TcpState TcpSocket::state() const noexcept {
+  if (time_wait_record_ends_ >= 0 && core.now() >= time_wait_record_ends_) return TcpState::CLOSED;
+  return state_;
+}
+
 bool TcpSocket::connected_state() const noexcept {
   return state_ != TcpState::CLOSED && state_ != TcpState::LISTEN && state_ != TcpState::SYN_SENT;
 }
@@ -306,7 +311,8 @@ void TcpSocket::enter_time_wait() {
   if (descriptors == 0 && binding_.bound) {
     // The program has closed the socket: as Linux does (tcp_time_wait), a small record keeps
     // the port for TCP_TIMEWAIT_LEN and the socket itself goes.
-    Core::TimeWait tw{binding_, remote_, host, core.now() + kTimeWait, weak_from_this()};
+    Core::TimeWait tw{binding_, remote_, host, core.now() + kTimeWait};
+    time_wait_record_ends_ = tw.expires;
     host->tcp.unbind(&binding_);
     tw.binding.bound = false;
     tw.binding.owner = nullptr;
@@ -344,11 +350,6 @@ void TcpSocket::expire_time_wait(Core& core) {
       core.trace_event(line);
     }
     tw.host->tcp.unbind(&tw.binding);
-    if (auto s = std::static_pointer_cast<TcpSocket>(tw.socket.lock())) {
-      // Something still holds the socket object: it shows the connection's end too.
-      s->state_ = TcpState::CLOSED;
-      s->shut_rd_ = s->shut_wr_ = true;
-    }
     core.time_wait.pop_front();
   }
   if (!core.time_wait.empty()) arm_time_wait(core);

@@ -77,7 +77,9 @@ class TcpSocket final : public SimSocket {
   bool listening() const override { return state_ == TcpState::LISTEN; }
   bool bound() const override { return binding_.bound; }
 
-  TcpState state() const noexcept { return state_; }
+  // The connection's state. A socket whose TIME_WAIT went on as a record (Core::time_wait) is
+  // no longer told of anything, but whoever still holds it sees the record's end too.
+  TcpState state() const noexcept;
   std::size_t unread() const noexcept { return rcv_.size(); }
   std::size_t unacked() const noexcept { return snd_.size(); }
   std::size_t accept_queue_size() const noexcept { return accept_queue_.size(); }
@@ -132,6 +134,7 @@ class TcpSocket final : public SimSocket {
   bool connect_unreported_ = false;    // a connect() in progress whose outcome connect() has not told
   int syn_attempt_ = 0;
   std::optional<Clock::TimerId> timer_;  // SYN retry, TIME_WAIT or FIN_WAIT_2 expiry
+  Nanos time_wait_record_ends_ = -1;     // its TIME_WAIT went on as a record that ends then
 
   // Listener: connections in the handshake, and established ones awaiting accept().
   int backlog_ = 0;
