@@ -160,6 +160,32 @@ TEST(SimScheduler, DestroyingTheNetworkUnwindsBlockedTasks) {
   EXPECT_TRUE(unwound);
 }
 
+TEST(SimScheduler, AFileFlushingWhileItsTaskUnwindsDoesNotEndTheProcess) {
+  // Found by the sim operation fuzzer: a task blocked with a buffered file object whose flush
+  // must wait (the peer reads nothing). Destroying the network unwinds the task; the file's
+  // destructor flushes, the flush would wait, and the wait throws the unwinding again: out of a
+  // destructor, that was std::terminate.
+  bool unwound = false;
+  {
+    Socket reader;  // open until after the network has gone: the flush cannot fail with EPIPE
+    SimNetwork net;
+    auto [a, b] = net.socketpair();
+    reader = std::move(b);
+    struct Guard {
+      bool& flag;
+      ~Guard() { flag = true; }
+    };
+    net.spawn("writer", [&, s = std::make_shared<Socket>(std::move(a))] {
+      Guard g{unwound};
+      auto f = s->makefile("w", 1 << 22);
+      f->write(std::string(1 << 21, 'x'));  // buffered: more than the pair's buffers hold
+      s->recv(1);                            // blocks until the network goes
+    });
+    EXPECT_EQ(net.live_tasks(), 1u);
+  }
+  EXPECT_TRUE(unwound);
+}
+
 TEST(SimScheduler, ManyTasks) {
   SimNetwork net;
   Socket l = net.socket();
