@@ -474,26 +474,37 @@ std::string type_words(const json& v) {
 }
 
 std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
-  // Optimal string alignment distance (a transposition counts as one edit).
-  auto distance = [](std::string_view a, std::string_view b) {
-    const std::size_t n = a.size(), m = b.size();
-    std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-    for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
-    for (std::size_t i = 1; i <= n; ++i) {
-      for (std::size_t j = 1; j <= m; ++j) {
-        const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-    return d[n][m];
-  };
   if (word.size() <= 2) return "";  // too short to guess from
   const std::size_t limit = word.size() <= 4 ? 1 : 2;
+  // Optimal string alignment distance (a transposition counts as one edit), on three rows. It is
+  // at least the difference of the lengths, so a candidate of a length too far off is not
+  // measured: an unknown word of thousands of characters costs a glance at each candidate.
+  std::vector<std::size_t> rows[3];
+  auto distance = [&rows](std::string_view a, std::string_view b) {
+    const std::size_t n = a.size(), m = b.size();
+    for (auto& r : rows) r.assign(m + 1, 0);
+    for (std::size_t j = 0; j <= m; ++j) rows[1][j] = j;
+    std::vector<std::size_t>* before = &rows[0];  // row i - 2
+    std::vector<std::size_t>* prev = &rows[1];    // row i - 1
+    std::vector<std::size_t>* cur = &rows[2];     // row i
+    for (std::size_t i = 1; i <= n; ++i) {
+      (*cur)[0] = i;
+      for (std::size_t j = 1; j <= m; ++j) {
+        const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+        std::size_t d = std::min({(*prev)[j] + 1, (*cur)[j - 1] + 1, (*prev)[j - 1] + cost});
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d = std::min(d, (*before)[j - 2] + 1);
+        (*cur)[j] = d;
+      }
+      std::swap(before, prev);  // the old i - 2 row is overwritten next
+      std::swap(prev, cur);
+    }
+    return (*prev)[m];
+  };
   std::string best;
   std::size_t best_d = limit + 1;
   for (const auto& c : candidates) {
+    const std::size_t gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+    if (gap >= best_d) continue;
     const std::size_t dd = distance(word, c);
     if (dd < best_d) {
       best_d = dd;

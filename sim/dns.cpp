@@ -459,19 +459,35 @@ bool record_has_name(const DnsRecord& record, std::string_view name) {
                      [&](const std::string& alias) { return iequals(alias, name); });
 }
 
+// The built-in tables as entries, made once for the process and never changed (every resolver
+// reads them; building them per network cost more than the rest of a small network's set-up).
+const std::vector<ServiceEntry>& builtin_service_entries() {
+  static const std::vector<ServiceEntry> entries = [] {
+    std::vector<ServiceEntry> out;
+    for (const auto& s : builtin_services())
+      out.push_back(ServiceEntry{std::string(s.name), s.port, std::string(s.proto), split_words(s.aliases)});
+    return out;
+  }();
+  return entries;
+}
+
+const std::vector<ProtocolEntry>& builtin_protocol_entries() {
+  static const std::vector<ProtocolEntry> entries = [] {
+    std::vector<ProtocolEntry> out;
+    for (const auto& p : builtin_protocols())
+      out.push_back(ProtocolEntry{std::string(p.name), p.number, split_words(p.aliases)});
+    return out;
+  }();
+  return entries;
+}
+
 }  // namespace
 
 // ---- tables -------------------------------------------------------------------------------------
 
-Resolver::Resolver(const DnsConfig& config) {
+Resolver::Resolver(const DnsConfig& config) : services_(config.services), protocols_(config.protocols) {
   // This machine's /etc/hosts, as far as the sim models it: `127.0.0.1 localhost`.
   records_.push_back(DnsRecord{"localhost", {"127.0.0.1"}, {}, {}});
-  for (const auto& s : builtin_services())
-    services_.push_back(ServiceEntry{std::string(s.name), s.port, std::string(s.proto), split_words(s.aliases)});
-  for (const auto& p : builtin_protocols())
-    protocols_.push_back(ProtocolEntry{std::string(p.name), p.number, split_words(p.aliases)});
-  services_.insert(services_.end(), config.services.begin(), config.services.end());
-  protocols_.insert(protocols_.end(), config.protocols.begin(), config.protocols.end());
   rebuild_lines();
   for (const auto& r : config.records) add_record(r);
 }
@@ -552,16 +568,19 @@ const DnsRecord* Resolver::lookup_addr(int af, const Bytes& addr) const {
 }
 
 const ServiceEntry* Resolver::find_service(std::string_view name, std::string_view proto) const {
-  for (const auto& s : services_) {
-    if (!proto.empty() && s.proto != proto) continue;
-    if (s.name == name || std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end()) return &s;
+  for (const auto* table : {&builtin_service_entries(), &services_}) {
+    for (const auto& s : *table) {
+      if (!proto.empty() && s.proto != proto) continue;
+      if (s.name == name || std::find(s.aliases.begin(), s.aliases.end(), name) != s.aliases.end()) return &s;
+    }
   }
   return nullptr;
 }
 
 const ServiceEntry* Resolver::find_service(int port, std::string_view proto) const {
-  for (const auto& s : services_)
-    if (s.port == port && (proto.empty() || s.proto == proto)) return &s;
+  for (const auto* table : {&builtin_service_entries(), &services_})
+    for (const auto& s : *table)
+      if (s.port == port && (proto.empty() || s.proto == proto)) return &s;
   return nullptr;
 }
 
@@ -952,8 +971,9 @@ std::string Resolver::getservbyport(int port, const std::string& proto, std::err
 // found") -> ENOENT.
 int Resolver::getprotobyname(const std::string& name, std::error_code& ec) const {
   ec.clear();
-  for (const auto& p : protocols_) {
-    if (p.name == name || std::find(p.aliases.begin(), p.aliases.end(), name) != p.aliases.end()) return p.number;
+  for (const auto* table : {&builtin_protocol_entries(), &protocols_}) {
+    for (const auto& p : *table)
+      if (p.name == name || std::find(p.aliases.begin(), p.aliases.end(), name) != p.aliases.end()) return p.number;
   }
   ec = errno_code(ENOENT);
   return 0;

@@ -96,6 +96,8 @@ class Resolver {
 
   std::vector<DnsRecord> records_;
   std::vector<HostLine> lines_;
+  // The configuration's own entries; lookups read the built-in tables first, then these (as if
+  // they were lines added at the end of /etc/services and /etc/protocols).
   std::vector<ServiceEntry> services_;
   std::vector<ProtocolEntry> protocols_;
 };

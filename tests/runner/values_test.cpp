@@ -151,5 +151,26 @@ TEST(Hints, Closest) {
   EXPECT_EQ(closest("as", {"op"}), "");
 }
 
+TEST(Hints, ClosestIsTheFirstCandidateAtTheLeastDistanceWithinTheLimit) {
+  // Ties go to the earlier candidate; a word of up to 4 characters allows one edit, a longer one two.
+  EXPECT_EQ(closest("sned", {"recv", "send", "sent"}), "send");
+  EXPECT_EQ(closest("sendd", {"sendto", "sends", "send"}), "sends");  // sendto is two edits away
+  EXPECT_EQ(closest("snde", {"send"}), "");          // two edits: too many for four characters
+  EXPECT_EQ(closest("connetc_x", {"connect_ex"}), "connect_ex");  // a transposition and an insertion
+  EXPECT_EQ(closest("bindxyz", {"bind"}), "");        // three insertions
+  EXPECT_EQ(closest("SOCK_STREAMM", {"SOCK_DGRAM", "SOCK_STREAM"}), "SOCK_STREAM");
+}
+
+TEST(Hints, ClosestToAVeryLongWordIsNothingAndQuick) {
+  // A word far longer than every candidate is not measured against them (the distance is at least
+  // the difference of the lengths); a near candidate of the same length still is.
+  const std::string long_word(100000, 'x');
+  EXPECT_EQ(closest(long_word, {"socket", "bind"}), "");
+  const std::string word(2000, 'x');
+  std::string near = word;
+  near[5] = 'y';
+  EXPECT_EQ(closest(near, {"socket", long_word, word}), word);
+}
+
 }  // namespace
 }  // namespace socksim::runner
