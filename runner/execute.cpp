@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <new>
 
+#include "runner/values.hpp"
 #include "socksim/constants.hpp"
 #include "socksim/convert.hpp"
 #include "socksim/errors.hpp"
@@ -45,7 +46,7 @@ long long int_of(const json& v, const char* name) {
     overflow_fault(name, "integer too large");
   std::string unknown;
   if (auto x = int_value(v, &unknown)) return *x;
-  if (!unknown.empty()) type_fault(name, "an integer (\"" + unknown + "\" is not a constant)", v);
+  if (!unknown.empty()) type_fault(name, "an integer (" + quote_word(unknown) + " is not a constant)", v);
   type_fault(name, "an integer or a constant name", v);
 }
 
@@ -326,14 +327,14 @@ void RunContext::close_all() noexcept {
 Socket& RunContext::sock(const Step& step) {
   auto it = sockets_.find(step.sock);
   if (it == sockets_.end())
-    throw RunFailure{"socket \"" + step.sock + "\" does not exist: the step that creates it failed or did not run"};
+    throw RunFailure{"socket " + quote_word(step.sock) + " does not exist: the step that creates it failed or did not run"};
   return *it->second;
 }
 
 SocketFile& RunContext::file(const Step& step) {
   auto it = files_.find(step.file);
   if (it == files_.end())
-    throw RunFailure{"file object \"" + step.file + "\" does not exist: the makefile step that creates it failed"};
+    throw RunFailure{"file object " + quote_word(step.file) + " does not exist: the makefile step that creates it failed"};
   return *it->second;
 }
 
@@ -652,7 +653,7 @@ Outcome RunContext::op_select(const Step&, const json& a) {
       if (!n.is_string()) type_fault(keys[k], "socket names", n);
       auto it = sockets_.find(n.get<std::string>());
       if (it == sockets_.end())
-        throw RunFailure{"select: socket \"" + n.get<std::string>() + "\" does not exist: the step that creates it failed"};
+        throw RunFailure{"select: socket " + quote_word(n.get<std::string>()) + " does not exist: the step that creates it failed"};
       lists[k].push_back(it->second.get());
       names[it->second.get()] = n.get<std::string>();
     }

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <limits>
 
+#include "runner/values.hpp"
+
 namespace socksim::runner {
 
 Pos SourceMap::value(const std::string& pointer) const {
@@ -150,11 +152,11 @@ class Parser {
       const Pos key_pos = pos_;
       std::string key = string();
       const std::string member = pointer_append(pointer, key);
-      if (obj.contains(key)) fail_at(key_pos, "duplicate key \"" + key + "\"");
+      if (obj.contains(key)) fail_at(key_pos, "duplicate key " + quote_word(key));
       map_.add_key(member, key_pos);
       skip_ws();
       if (at_end()) fail_at(open, "unterminated object (no closing '}')");
-      if (peek() != ':') fail("expected ':' after the key \"" + key + "\", got " + describe_char(peek()));
+      if (peek() != ':') fail("expected ':' after the key " + quote_word(key) + ", got " + describe_char(peek()));
       advance();
       skip_ws();
       obj[key] = value(member, depth + 1);

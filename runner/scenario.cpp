@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "runner/values.hpp"
 #include "socksim/constants.hpp"
 
 namespace socksim::runner {
@@ -73,7 +74,7 @@ bool in_group(std::string_view group, std::string_view name) {
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
   const std::string c = closest(word, candidates);
-  return c.empty() ? "" : " (did you mean \"" + c + "\"?)";
+  return c.empty() ? "" : " (did you mean " + quote_word(c) + "?)";
 }
 
 const std::vector<std::string>& constant_names() {
@@ -94,19 +95,19 @@ std::string check_error_name(const std::string& name) {
   if (name.rfind("gaierror:", 0) == 0) {
     const std::string code = name.substr(9);
     if (in_group("EAI", code)) return "";
-    return "unknown gaierror code \"" + code + "\"" + did_you_mean(code, names_in_group("EAI"));
+    return "unknown gaierror code " + quote_word(code) + did_you_mean(code, names_in_group("EAI"));
   }
   if (name.rfind("herror:", 0) == 0) {
     const std::string code = name.substr(7);
     if (in_group("herror", code)) return "";
     std::string known;
     for (const auto& n : names_in_group("herror")) known += (known.empty() ? "" : ", ") + n;
-    return "unknown herror code \"" + code + "\" (expected one of: " + known + ")";
+    return "unknown herror code " + quote_word(code) + " (expected one of: " + known + ")";
   }
   std::vector<std::string> candidates = names_in_group("errno");
   candidates.insert(candidates.end(), special_error_names().begin(), special_error_names().end());
   const std::string hint = closest(name, candidates);
-  return "unknown error \"" + name + "\"" + (hint.empty() ? "" : " (did you mean \"" + hint + "\"?)") +
+  return "unknown error " + quote_word(name) + (hint.empty() ? "" : " (did you mean " + quote_word(hint) + "?)") +
          ": expected an errno name such as ECONNREFUSED, or timeout, error, gaierror:EAI_*, herror:*, "
          "value_error, overflow_error, type_error, deadlock";
 }
@@ -142,7 +143,7 @@ class Validator {
     }
     for (const auto& [key, v] : root_.items()) {
       if (std::find(kScenarioKeys.begin(), kScenarioKeys.end(), key) == kScenarioKeys.end())
-        key_error("/" + key, "unknown key \"" + key + "\" in the scenario" + did_you_mean(key, kScenarioKeys));
+        key_error("/" + key, "unknown key " + quote_word(key) + " in the scenario" + did_you_mean(key, kScenarioKeys));
     }
     scenario_fields();
     if (!root_.contains("steps")) {
@@ -207,10 +208,10 @@ class Validator {
         for (std::size_t i = 0; i < b.size(); ++i) {
           const std::string p = "/backends/" + std::to_string(i);
           if (!b[i].is_string() || (b[i] != "sim" && b[i] != "real")) {
-            value_error(p, "unknown backend " + (b[i].is_string() ? "\"" + b[i].get<std::string>() + "\"" : type_words(b[i])) +
+            value_error(p, "unknown backend " + (b[i].is_string() ? quote_word(b[i].get<std::string>()) : type_words(b[i])) +
                                ": expected \"sim\" or \"real\"");
           } else if (sc_.lists(b[i].get<std::string>())) {
-            value_error(p, "backend \"" + b[i].get<std::string>() + "\" is listed twice");
+            value_error(p, "backend " + quote_word(b[i].get<std::string>()) + " is listed twice");
           } else {
             sc_.backends.push_back(b[i].get<std::string>());
           }
@@ -220,7 +221,7 @@ class Validator {
     if (root_.contains("timeout")) {
       const json& t = root_["timeout"];
       if (!t.is_number() || !(t.get<double>() > 0) || t.get<double>() > kMaxTimeout)
-        value_error("/timeout", "\"timeout\" must be a number of seconds in (0, 3600], got " + render_text(t));
+        value_error("/timeout", "\"timeout\" must be a number of seconds in (0, 3600], got " + brief_text(t));
       else
         sc_.timeout = t.get<double>();
     }
@@ -233,7 +234,7 @@ class Validator {
         if (s.contains("seed")) {
           const json& seed = s["seed"];
           if (!seed.is_number_unsigned() && !(seed.is_number_integer() && seed.get<std::int64_t>() >= 0))
-            value_error("/sim/seed", "sim.seed must be a non-negative integer, got " + render_text(seed));
+            value_error("/sim/seed", "sim.seed must be a non-negative integer, got " + brief_text(seed));
           else
             sc_.seed = seed.get<std::uint64_t>();
         }
@@ -274,7 +275,7 @@ class Validator {
 
     for (const auto& [key, v] : s.items()) {
       if (std::find(kStepKeys.begin(), kStepKeys.end(), key) == kStepKeys.end())
-        key_error(ptr + "/" + key, pre + "unknown key \"" + key + "\" in a step" + did_you_mean(key, kStepKeys));
+        key_error(ptr + "/" + key, pre + "unknown key " + quote_word(key) + " in a step" + did_you_mean(key, kStepKeys));
     }
     const json no_as;
     const json& as_json = s.contains("as") ? s["as"] : no_as;
@@ -290,7 +291,7 @@ class Validator {
       return;
     }
     if (!op_exists(op)) {
-      value_error(ptr + "/op", pre + "unknown op \"" + op + "\"" + did_you_mean(op, op_names()));
+      value_error(ptr + "/op", pre + "unknown op " + quote_word(op) + did_you_mean(op, op_names()));
       register_names(st, as_json);
       return;
     }
@@ -361,7 +362,7 @@ class Validator {
           if (!a) {
             std::vector<std::string> names;
             for (const auto& x : spec.args) names.emplace_back(x.name);
-            key_error(ap, pre + "unknown argument \"" + key + "\"" + did_you_mean(key, names) + "; " + op +
+            key_error(ap, pre + "unknown argument " + quote_word(key) + did_you_mean(key, names) + "; " + op +
                               (names.empty() ? " takes no arguments" : " takes: " + spec.arg_names()));
             unknown_args = true;
             continue;
@@ -394,7 +395,7 @@ class Validator {
       const json& v = s["save"];
       if (!v.is_string() || !valid_identifier(v.get<std::string>())) {
         value_error(ptr + "/save", pre + "\"save\" must be a variable name (letters, digits and _, not starting "
-                                         "with a digit), got " + render_text(v));
+                                         "with a digit), got " + brief_text(v));
       } else if (v == "tmpdir" || v == "unique") {
         value_error(ptr + "/save", pre + "\"save\": $" + v.get<std::string>() + " is predefined and cannot be saved to");
       } else {
@@ -403,7 +404,7 @@ class Validator {
     }
     if (s.contains("vary")) {
       if (!s["vary"].is_boolean())
-        value_error(ptr + "/vary", pre + "\"vary\" must be true or false, got " + render_text(s["vary"]));
+        value_error(ptr + "/vary", pre + "\"vary\" must be true or false, got " + brief_text(s["vary"]));
       else
         st.vary = s["vary"].get<bool>();
     }
@@ -439,13 +440,13 @@ class Validator {
                    const char* what, std::string& out) {
     if (!v.is_string() || v.get<std::string>().empty()) {
       value_error(p, pre + "\"" + (std::string(what) == "socket" ? "sock" : "file") + "\" must be the name of a " +
-                         what + ", got " + render_text(v));
+                         what + ", got " + brief_text(v));
       return;
     }
     out = v.get<std::string>();
     if (!known.count(out)) {
       std::vector<std::string> names(known.begin(), known.end());
-      value_error(p, pre + what + " \"" + out + "\" is not created by any earlier step" + did_you_mean(out, names));
+      value_error(p, pre + what + " " + quote_word(out) + " is not created by any earlier step" + did_you_mean(out, names));
     }
   }
 
@@ -453,23 +454,23 @@ class Validator {
     std::vector<std::pair<std::string, std::string>> names;  // (name, pointer)
     if (spec.creates == Creates::SocketPair) {
       if (!v.is_array() || v.size() != 2) {
-        value_error(p, pre + "\"as\" must be an array of two socket names, got " + render_text(v));
+        value_error(p, pre + "\"as\" must be an array of two socket names, got " + brief_text(v));
         return;
       }
       for (std::size_t k = 0; k < 2; ++k) names.emplace_back(v[k].is_string() ? v[k].get<std::string>() : "", p + "/" + std::to_string(k));
       for (std::size_t k = 0; k < 2; ++k) {
         if (!v[k].is_string() || v[k].get<std::string>().empty()) {
-          value_error(p + "/" + std::to_string(k), pre + "\"as\": a socket name must be a non-empty string, got " + render_text(v[k]));
+          value_error(p + "/" + std::to_string(k), pre + "\"as\": a socket name must be a non-empty string, got " + brief_text(v[k]));
           return;
         }
       }
       if (names[0].first == names[1].first) {
-        value_error(p + "/1", pre + "\"as\" names both sockets \"" + names[0].first + "\"");
+        value_error(p + "/1", pre + "\"as\" names both sockets " + quote_word(names[0].first));
         return;
       }
     } else {
       if (!v.is_string() || v.get<std::string>().empty()) {
-        value_error(p, pre + "\"as\" must be a non-empty name, got " + render_text(v));
+        value_error(p, pre + "\"as\" must be a non-empty name, got " + brief_text(v));
         return;
       }
       names.emplace_back(v.get<std::string>(), p);
@@ -477,11 +478,11 @@ class Validator {
     const bool file = spec.creates == Creates::File;
     for (const auto& [name, np] : names) {
       if (file && sockets_.count(name)) {
-        value_error(np, pre + "\"" + name + "\" already names a socket; a file object needs another name");
+        value_error(np, pre + quote_word(name) + " already names a socket; a file object needs another name");
         continue;
       }
       if (!file && files_.count(name)) {
-        value_error(np, pre + "\"" + name + "\" already names a file object; a socket needs another name");
+        value_error(np, pre + quote_word(name) + " already names a file object; a socket needs another name");
         continue;
       }
       (file ? files_ : sockets_).insert(name);
@@ -514,7 +515,7 @@ class Validator {
     if (int_value(v, &unknown)) return;
     if (v.is_number_unsigned()) return;  // beyond long long: an overflow error when run
     if (!unknown.empty()) {
-      if (!lenient) value_error(p, pre + "unknown constant \"" + unknown + "\"" + did_you_mean(unknown, constant_names()));
+      if (!lenient) value_error(p, pre + "unknown constant " + quote_word(unknown) + did_you_mean(unknown, constant_names()));
       return;
     }
     type_mismatch(p, pre, "an integer or a constant name", v, lenient);
@@ -655,13 +656,13 @@ class Validator {
     for (const auto& [key, b] : v.items()) {
       const std::string bp = p + "/" + key;
       if (key != "min" && key != "max") {
-        key_error(bp, what + ": unknown key \"" + key + "\" (expected \"min\" and/or \"max\")");
+        key_error(bp, what + ": unknown key " + quote_word(key) + " (expected \"min\" and/or \"max\")");
         continue;
       }
       if (is_var(b)) continue;
       if (seconds) {
         if (!b.is_number() || b.get<double>() < 0)
-          value_error(bp, what + ": \"" + key + "\" must be a non-negative number of seconds, got " + render_text(b));
+          value_error(bp, what + ": " + quote_word(key) + " must be a non-negative number of seconds, got " + brief_text(b));
       }
     }
   }
@@ -680,7 +681,7 @@ class Validator {
     for (const auto& [key, v] : e.items()) {
       const std::string kp = p + "/" + key;
       if (std::find(kExpectKeys.begin(), kExpectKeys.end(), key) == kExpectKeys.end()) {
-        key_error(kp, pre + "unknown key \"" + key + "\" in \"expect\"" + did_you_mean(key, kExpectKeys));
+        key_error(kp, pre + "unknown key " + quote_word(key) + " in \"expect\"" + did_you_mean(key, kExpectKeys));
         continue;
       }
       if (key == "error" || key == "error_any") {
@@ -695,14 +696,14 @@ class Validator {
           value_error(kp, pre + "\"ok\" must be true (to expect a failure, write \"error\" or \"error_any\")");
       } else if (key == "len" || key == "min_len" || key == "max_len") {
         if (!is_var(v) && !(v.is_number_integer() && (v.is_number_unsigned() || v.get<std::int64_t>() >= 0)))
-          value_error(kp, pre + "\"" + key + "\" must be a non-negative integer, got " + render_text(v));
+          value_error(kp, pre + quote_word(key) + " must be a non-negative integer, got " + brief_text(v));
       } else if (key == "min" || key == "max") {
         if (is_var(v) || v.is_number()) continue;
         std::string unknown;
         if (v.is_string() && !int_value(v, &unknown))
-          value_error(kp, pre + "unknown constant \"" + unknown + "\"" + did_you_mean(unknown, constant_names()));
+          value_error(kp, pre + "unknown constant " + quote_word(unknown) + did_you_mean(unknown, constant_names()));
         else if (!v.is_string())
-          value_error(kp, pre + "\"" + key + "\" must be a number, got " + type_words(v));
+          value_error(kp, pre + quote_word(key) + " must be a number, got " + type_words(v));
       } else if (key == "error") {
         if (!v.is_string()) {
           value_error(kp, pre + "\"error\" must be a string such as \"ECONNREFUSED\", got " + type_words(v));
@@ -729,7 +730,7 @@ class Validator {
     if (e.contains("error") && e.contains("error_any"))
       key_error(p + "/error_any", pre + "\"error\" and \"error_any\" cannot be combined: list every name in \"error_any\"");
     else if (has_error && !success_key.empty())
-      key_error(p + "/" + success_key, pre + "\"" + success_key + "\" cannot be combined with an expected error");
+      key_error(p + "/" + success_key, pre + quote_word(success_key) + " cannot be combined with an expected error");
   }
 
   void scan_strings(const json& v) {

@@ -9,6 +9,7 @@
 
 #include "runner/backends.hpp"
 #include "runner/json_source.hpp"
+#include "runner/values.hpp"
 #include "socksim/constants.hpp"
 #include "socksim/sim.hpp"
 
@@ -34,7 +35,7 @@ class SectionReader {
     for (const auto& [k, v] : j.items()) {
       bool known = false;
       for (const char* key : keys) known = known || k == key;
-      if (!known) return fail(pointer_append(ptr, k), "unknown key \"" + k + "\" in the sim section");
+      if (!known) return fail(pointer_append(ptr, k), "unknown key " + quote_word(k) + " in the sim section");
     }
     return true;
   }

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "runner/backends.hpp"
+#include "runner/values.hpp"
 
 namespace socksim::runner {
 
@@ -46,7 +47,7 @@ std::vector<Scenario> load_suite(const std::vector<std::string>& files, std::vec
     try {
       Scenario sc = load_scenario(file);
       if (auto it = names.find(sc.name); it != names.end()) {
-        errors.push_back(sc.where("/name") + ": duplicate scenario name \"" + sc.name + "\" (also in " + it->second +
+        errors.push_back(sc.where("/name") + ": duplicate scenario name " + quote_word(sc.name) + " (also in " + it->second +
                          "); names must be unique across the suite");
         continue;
       }

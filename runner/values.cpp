@@ -75,7 +75,7 @@ std::optional<std::string> decode_form(const json& v, std::string& error) {
   // {"repeat": unit, "count": n}
   for (const auto& [key, _] : v.items()) {
     if (key != "repeat" && key != "count") {
-      error = "unknown key \"" + key + "\" in {\"repeat\", \"count\"}";
+      error = "unknown key " + quote_word(key) + " in {\"repeat\", \"count\"}";
       return std::nullopt;
     }
   }
@@ -455,6 +455,34 @@ json render(const json& v) {
 
 std::string render_text(const json& v) {
   return render(v).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+namespace {
+
+// The longest prefix of text no longer than n bytes that does not end inside a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view text, std::size_t n) {
+  if (text.size() <= n) return text;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return text.substr(0, n);
+}
+
+std::string json_quoted(std::string_view text) {
+  return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string quote_word(std::string_view word) {
+  constexpr std::size_t kShown = 60;
+  if (word.size() <= kShown) return json_quoted(word);
+  return json_quoted(utf8_prefix(word, kShown)) + "... (" + std::to_string(word.size()) + " bytes)";
+}
+
+std::string brief_text(const json& v) {
+  constexpr std::size_t kShown = 200;
+  const std::string text = render_text(v);
+  if (text.size() <= kShown) return text;
+  return std::string(utf8_prefix(text, kShown)) + "... (" + std::to_string(text.size()) + " bytes in all)";
 }
 
 std::string type_words(const json& v) {

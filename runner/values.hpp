@@ -104,6 +104,15 @@ json render(const json& v);
 // render() as compact text.
 std::string render_text(const json& v);
 
+// A word from a scenario (a key, an op, a name, a constant) as a diagnostic shows it: in JSON
+// quotes with JSON escapes (a newline stays on the line, bytes that are not UTF-8 become U+FFFD),
+// and, past 60 bytes, cut at a character boundary and followed by its length:
+// "abc..."... (20000 bytes). One line stays one line, however long the word.
+std::string quote_word(std::string_view word);
+// render_text for a diagnostic: past 200 bytes, cut at a character boundary and followed by
+// the whole text's length.
+std::string brief_text(const json& v);
+
 // The JSON type of a value in words ("a string", "an array", "bytes", ...), for messages.
 std::string type_words(const json& v);
 

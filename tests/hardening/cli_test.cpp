@@ -106,8 +106,7 @@ TEST_F(CliArguments, BadArgumentsGiveOneLineAndTheUsageAndExitTwo) {
   }
 }
 
-// An empty seed is not a seed. Disabled while the command takes `--seed ''` as no seed at all
-// and runs the suite (exit 0): enable once it is refused.
+// An empty seed is not a seed: refused, not taken as "no seed".
 TEST_F(CliArguments, AnEmptySeedIsRefused) {
   const CliOutcome r = run("run --seed '' suite");
   EXPECT_EQ(r.status, 2);

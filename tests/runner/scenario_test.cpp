@@ -75,6 +75,14 @@ TEST(Scenario, EveryErrorIsReportedInFileOrder) {
             "inline.json:5:6: unknown key \"extra\" in the scenario");
 }
 
+TEST(Scenario, ALongUnknownWordIsShownCutOnItsLine) {
+  const std::string word(20000, 'Q');
+  const std::string e = parse_error(with_steps(R"({"op": "htons", "args": {"x": 1}, "expect": {"min": ")" + word + R"("}})"));
+  EXPECT_EQ(e, "inline.json:1:77: step 0 (htons): unknown constant \"" + std::string(60, 'Q') + "\"... (20000 bytes)");
+  const std::string key = parse_error(with_steps(R"({"op": "htons", "args": {"x": 1}, "a\nb": 1})"));
+  EXPECT_EQ(key, "inline.json:1:59: step 0 (htons): unknown key \"a\\nb\" in a step");
+}
+
 TEST(Scenario, VariablesAreNotTypeChecked) {
   parse_ok(with_steps(R"({"op": "socket", "as": "c"},
     {"op": "connect", "sock": "c", "args": {"address": "$addr"}, "expect": {"error": "ECONNREFUSED"}},

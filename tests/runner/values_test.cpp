@@ -172,5 +172,22 @@ TEST(Hints, ClosestToAVeryLongWordIsNothingAndQuick) {
   EXPECT_EQ(closest(near, {"socket", long_word, word}), word);
 }
 
+TEST(Hints, QuoteWordEscapesAndCutsALongWordAtACharacterBoundary) {
+  EXPECT_EQ(quote_word("expct"), "\"expct\"");
+  EXPECT_EQ(quote_word("a\nb\"c"), "\"a\\nb\\\"c\"");  // one line, JSON escapes
+  EXPECT_EQ(quote_word(std::string(60, 'x')), "\"" + std::string(60, 'x') + "\"");
+  EXPECT_EQ(quote_word(std::string(20000, 'x')), "\"" + std::string(60, 'x') + "\"... (20000 bytes)");
+  // "\u00e9" is two bytes; the 60th and 61st would split one, so the cut comes a byte earlier.
+  const std::string accented = std::string(59, 'x') + "\xc3\xa9" + std::string(10, 'y');
+  EXPECT_EQ(quote_word(accented), "\"" + std::string(59, 'x') + "\"... (71 bytes)");
+  EXPECT_EQ(quote_word("a\xff"), "\"a\xef\xbf\xbd\"");  // not UTF-8: U+FFFD, as JSON text must be
+}
+
+TEST(Hints, BriefTextCutsALongValue) {
+  EXPECT_EQ(brief_text(json::array({1, 2})), "[1,2]");
+  const std::string shown = brief_text(json(std::string(1000, 'z')));
+  EXPECT_EQ(shown, "\"" + std::string(199, 'z') + "... (1002 bytes in all)");
+}
+
 }  // namespace
 }  // namespace socksim::runner
