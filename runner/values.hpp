@@ -106,8 +106,8 @@ std::string render_text(const json& v);
 
 // A word from a scenario (a key, an op, a name, a constant) as a diagnostic shows it: in JSON
 // quotes with JSON escapes (a newline stays on the line, bytes that are not UTF-8 become U+FFFD),
-// and, past 60 bytes, cut at a character boundary and followed by its length:
-// "abc..."... (20000 bytes). One line stays one line, however long the word.
+// and, past 60 bytes, cut at a character boundary with its length after the quotes (the first
+// 60 bytes of a 20000-byte word, then `... (20000 bytes)`). One line stays one line.
 std::string quote_word(std::string_view word);
 // render_text for a diagnostic: past 200 bytes, cut at a character boundary and followed by
 // the whole text's length.
